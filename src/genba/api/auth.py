@@ -1,0 +1,21 @@
+"""Bearer tokens (from `genba create-token EMAIL`), checked against their stored hash."""
+
+from __future__ import annotations
+
+from django.utils import translation
+from ninja.security import HttpBearer
+
+from genba.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = ApiToken.authenticate(token)
+        if user is None:
+            return None
+        request.user = user
+        # Answer in the user's language unless the client asked for one.
+        if "HTTP_ACCEPT_LANGUAGE" not in request.META:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language
+        return user

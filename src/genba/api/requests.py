@@ -1,0 +1,193 @@
+"""/api/v1/requests: a customer's service requests, and the actions a customer takes on them."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.db.models import Q
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from ninja import File, Form, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from genba.api import idempotency
+from genba.api.documents import request_detail_document, request_document
+from genba.api.schemas import AttachmentOut, ReasonIn, RequestDetailOut, RequestPage, SignOffIn
+from genba.dispatch import services as dispatch_services
+from genba.dispatch.models import Proposal
+from genba.orders import selectors, services, visit_services
+from genba.orders.attachments import attachment_add
+from genba.orders.inputs import RequestIn
+from genba.orders.models import Attachment, AttachmentKind, RequestStatus, Visit
+
+router = Router(tags=["requests"])
+
+PROBLEM = {"content": {"application/problem+json": {}}}
+
+
+class RequestFilters(Schema):
+    status: list[RequestStatus] = Field(default_factory=list, description="one or more statuses")
+    q: str = Field("", max_length=100, description="search id, title, reference")
+    created_after: datetime | None = None
+    created_before: datetime | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+def _detail(request, public_id: str) -> dict:
+    return request_detail_document(selectors.get_request_for(request.auth, public_id))
+
+
+@router.get("", response=RequestPage, summary="List your organization's requests")
+def list_requests(request, filters: Query[RequestFilters]):
+    qs = selectors.requests_visible_to(request.auth)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.q:
+        qs = qs.filter(
+            Q(public_id__iexact=filters.q)
+            | Q(title__icontains=filters.q)
+            | Q(reference__icontains=filters.q)
+        )
+    if filters.created_after:
+        qs = qs.filter(created_at__gte=filters.created_after)
+    if filters.created_before:
+        qs = qs.filter(created_at__lt=filters.created_before)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    page = list(
+        selectors.with_details(qs.order_by("-created_at", "-id"))[start : start + filters.page_size]
+    )
+    rules: dict = {}
+    return {
+        "items": [request_document(r, rules) for r in page],
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, math.ceil(count / filters.page_size)),
+    }
+
+
+@router.post("", response={201: RequestDetailOut}, summary="Create a request (draft)")
+def create_request(request, data: RequestIn):
+    def create():
+        created = services.request_create(by=request.auth, data=data)
+        return request_detail_document(selectors.get_request_for(request.auth, created.public_id))
+
+    return idempotency.run(request, request.auth, create)
+
+
+@router.get(
+    "/{request_id}", response=RequestDetailOut, summary="A request with its findings and timeline"
+)
+def get_request(request, request_id: str):
+    return _detail(request, request_id)
+
+
+@router.patch(
+    "/{request_id}", response=RequestDetailOut, summary="Change a draft (only the fields sent)"
+)
+def update_request(request, request_id: str, data: RequestIn):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    services.request_update(request=target, by=request.auth, data=data)
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/{request_id}/submit", response=RequestDetailOut, summary="Send the request to the provider"
+)
+def submit_request(request, request_id: str):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    services.request_submit(request=target, by=request.auth)
+    return _detail(request, request_id)
+
+
+@router.post("/{request_id}/cancel", response=RequestDetailOut, summary="Cancel the request")
+def cancel_request(request, request_id: str, data: ReasonIn):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    services.request_cancel(request=target, by=request.auth, reason=data.reason)
+    return _detail(request, request_id)
+
+
+def _proposal(request, request_id: str, proposal_id: str) -> Proposal:
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    return get_object_or_404(Proposal, request=target, public_id=proposal_id)
+
+
+@router.post(
+    "/{request_id}/proposals/{proposal_id}/approve",
+    response=RequestDetailOut,
+    summary="Approve a proposal",
+)
+def approve_proposal(request, request_id: str, proposal_id: str):
+    dispatch_services.proposal_approve(
+        proposal=_proposal(request, request_id, proposal_id), by=request.auth
+    )
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/{request_id}/proposals/{proposal_id}/decline",
+    response=RequestDetailOut,
+    summary="Decline a proposal",
+)
+def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn):
+    dispatch_services.proposal_decline(
+        proposal=_proposal(request, request_id, proposal_id), by=request.auth, reason=data.reason
+    )
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/{request_id}/visits/{visit_id}/sign-off",
+    response=RequestDetailOut,
+    summary="Sign off a visit",
+)
+def sign_off_visit(request, request_id: str, visit_id: str, data: SignOffIn):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    visit = get_object_or_404(Visit, request=target, public_id=visit_id)
+    visit_services.visit_sign_off(
+        visit=visit, by=request.auth, signer_name=data.signer_name, signed_at=data.signed_at
+    )
+    return _detail(request, request_id)
+
+
+@router.post("/{request_id}/attachments", response={201: AttachmentOut}, summary="Attach a file")
+def add_attachment(
+    request,
+    request_id: str,
+    file: File[UploadedFile],
+    kind: Form[AttachmentKind] = AttachmentKind.OTHER,
+):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+
+    def create():
+        attachment = attachment_add(request=target, by=request.auth, upload=file, kind=kind)
+        document = request_document(selectors.get_request_for(request.auth, request_id))
+        return next(a for a in document["attachments"] if a["id"] == attachment.public_id)
+
+    return idempotency.run(request, request.auth, create)
+
+
+@router.get(
+    "/{request_id}/attachments/{attachment_id}",
+    url_name="attachment_download",
+    summary="Download an attachment",
+    response={200: None},
+)
+def attachment_download(request, request_id: str, attachment_id: str):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    attachment = Attachment.objects.filter(request=target, public_id=attachment_id).first()
+    if attachment is None:
+        raise Http404
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

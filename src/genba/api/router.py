@@ -1,0 +1,50 @@
+"""The REST API v1: /api/v1/, OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs."""
+
+from __future__ import annotations
+
+from django.http import Http404
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from genba.api import problems
+from genba.api.auth import TokenAuth
+from genba.api.requests import router as requests_router
+from genba.api.schemas import MeOut
+from genba.api.sites import router as sites_router
+from genba.core.errors import GenbaError
+
+api = NinjaAPI(
+    title="Genba API",
+    version="1.0.0",
+    description=(
+        "Order on-site IT engineers in Japan: create and submit service requests, answer proposals, "
+        "sign off visits. Authenticate with `Authorization: Bearer <token>`. Errors are RFC 9457 "
+        "problem details that name each bad field."
+    ),
+    auth=TokenAuth(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+api.add_exception_handler(NinjaValidationError, problems.on_validation_error)
+api.add_exception_handler(GenbaError, problems.on_genba_error)
+api.add_exception_handler(Http404, problems.on_not_found)
+api.add_exception_handler(AuthenticationError, problems.on_auth_error)
+api.add_exception_handler(HttpError, problems.on_http_error)
+
+api.add_router("/requests", requests_router)
+api.add_router("", sites_router)
+
+
+@api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")
+def me(request):
+    user = request.auth
+    return {
+        "email": user.email,
+        "name": user.get_full_name(),
+        "role": user.role,
+        "organization": user.organization.name if user.organization else None,
+        "language": user.language,
+        "time_zone": user.time_zone,
+    }

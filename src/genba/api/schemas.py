@@ -1,0 +1,184 @@
+"""What the API answers: documents built from the models by api.documents."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Schema
+
+
+class FindingOut(Schema):
+    code: str
+    severity: str
+    field: str
+    message: str
+    message_en: str
+    message_ja: str
+
+
+class SiteOut(Schema):
+    id: str
+    name: str
+    company_name: str
+    postal_code: str
+    prefecture: str
+    city: str
+    street: str
+    building: str
+    floor: str
+    room: str
+    entry_instructions: str
+    maps_url: str
+    is_datacenter: bool
+    latitude: Decimal | None
+    longitude: Decimal | None
+
+
+class ContactOut(Schema):
+    id: str
+    name: str
+    company: str
+    phone: str  # E.164, blank when the input does not parse
+    phone_input: str
+    email: str
+    skype: str
+    whatsapp: str
+    line: str
+    language: str
+
+
+class VisitOut(Schema):
+    id: str
+    status: str
+    scheduled_start: datetime | None
+    reserved_hours: Decimal
+    reserved_hours_defaulted: bool
+    en_route_at: datetime | None
+    arrived_at: datetime | None
+    work_started_at: datetime | None
+    signed_off_at: datetime | None
+    signed_off_by_name: str
+    ended_reason: str
+
+
+class EquipmentOut(Schema):
+    make: str
+    model: str
+    serial: str
+    quantity: int
+    description: str
+
+
+class PaperworkOut(Schema):
+    description: str
+    done: bool
+
+
+class AttachmentOut(Schema):
+    id: str
+    kind: str
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+    download_url: str
+
+
+class EngineerOut(Schema):
+    name: str
+    email: str
+    phone: str
+
+
+class ProposalOut(Schema):
+    id: str
+    status: str
+    message: str
+    created_at: datetime
+    decided_at: datetime | None
+    decline_reason: str
+    engineers: list[EngineerOut]
+
+
+class EventOut(Schema):
+    at: datetime
+    actor: str
+    object: str
+    action: str
+    from_state: str
+    to_state: str
+    reason: str
+
+
+class RequestOut(Schema):
+    id: str
+    status: str
+    title: str
+    reference: str
+    work_description: str
+    skill_level: str
+    skill_level_defaulted: bool
+    engineers: int
+    languages: list[str]
+    urgency: int
+    sla_requested: bool
+    sla_guaranteed: bool
+    force_without_local_contact: bool
+    datacenter_reference: str
+    customer_notes: str
+    policy: str
+    contract: str
+    site: SiteOut | None
+    local_contact: ContactOut | None
+    remote_engineer: ContactOut | None
+    visits: list[VisitOut]
+    equipment: list[EquipmentOut]
+    items_to_bring: list[str]
+    paperwork: list[PaperworkOut]
+    attachments: list[AttachmentOut]
+    proposals: list[ProposalOut]
+    findings: list[FindingOut]
+    blocking: bool
+    call_recorded_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    sla_started_at: datetime | None
+    released_at: datetime | None
+    completed_at: datetime | None
+    closed_at: datetime | None
+    cancellation_charged: bool
+    end_reason: str
+
+
+class RequestDetailOut(RequestOut):
+    events: list[EventOut]
+
+
+class RequestPage(Schema):
+    items: list[RequestOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class SignOffIn(Schema):
+    signer_name: str = ""
+    signed_at: datetime | None = None
+
+
+class MeOut(Schema):
+    email: str
+    name: str
+    role: str
+    organization: str | None
+    language: str
+    time_zone: str

@@ -1,0 +1,17 @@
+"""Load the two policy presets (rulebook §8) as rows: every install has them, and they stay editable."""
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    from genba.contracts.models import PRESET_KEYS, Policy as LivePolicy, load_preset
+
+    Policy = apps.get_model("contracts", "Policy")
+    for key in PRESET_KEYS:
+        if not Policy.objects.filter(key=key).exists():
+            Policy.objects.create(key=key, **LivePolicy.fields_from_preset(load_preset(key)))
+
+
+class Migration(migrations.Migration):
+    dependencies = [("contracts", "0001_initial")]
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]

@@ -1,0 +1,754 @@
+"""The completeness check of rulebook §2: what an order must contain, as findings.
+
+`check(request, policy, contract, now=...)` is a pure function of plain values (orders.facts): no
+Django, no database, no clock of its own. Same input, same findings, in the same order.
+
+Choices where the rulebook is silent (kept here so the docs can quote them):
+
+- Findings are ordered by the code's row in the §2 table (`CODES`), then by field, with list indexes
+  compared as numbers (`visits[2]` before `visits[10]`).
+- `site.address.incomplete`: one finding per missing part, on `site.prefecture`, `site.city` and
+  `site.street`; a prefecture that is given but not recognised is the same code on `site.prefecture`
+  with its own message.
+- `site.postal_code.invalid` is also raised, with a message that asks for it, when no postal code is
+  given (the rule says "not a known Japanese postal code"; an absent code is not a known one).
+- `site.missing` suppresses every other `site.*` finding, `site.local_contact.missing` included, and the
+  data-center finding; the contact checks (`contact.*`) still run.
+- `site.not_covered` and `site.postal_code.mismatch` are only judged when the prefecture is recognised.
+- `request.start.after_hours` with invalid reserved hours is judged on the least that could be billed,
+  [S, S + minimum_hours); a visit in the past is still judged.
+- `request.reserved_hours.defaulted` is raised on every visit when the request records that the default
+  was applied (`reserved_hours_defaulted`), since the flag is per request; `below_minimum` is judged on
+  the hours that apply (given or default).
+- Fields: `request.assistance.required` is on `remote_engineer` (the usual fix); `site.not_covered` and
+  `site.travel_required` on `site`; `request.urgent.call_required` on `urgency`;
+  `request.sla.no_retainer` on `sla_requested`.
+- Items to bring are compared after case folding, with punctuation dropped and whitespace collapsed. An
+  item is standard when it equals a standard entry, or when one contains the other as a whole-word
+  phrase; an entry's parenthesised detail ("console cable (RJ45/DB9, USB)") only counts for an exact
+  match, so "USB" alone is not taken for a console cable. Spelling variants ("screw driver") are not
+  recognised. Blank items are ignored.
+- Equipment lines count as given even when blank; each blank serial is its own warning.
+- Only the rulebook's three map-link prefixes are accepted (case-insensitive, with something after the
+  prefix and no whitespace); "https://www.google.com/maps?q=..." is refused.
+- A work description is measured in characters after trimming (Japanese text counts one per character).
+- The remote engineer's messenger handles count when non-blank: they cannot be validated offline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from genba.core.phones import normalize_email, normalize_phone
+from genba.core.prefectures import (
+    lookup_postal_code,
+    normalize_postal_code,
+    normalize_prefecture,
+    prefecture_by_name,
+)
+from genba.orders.facts import (
+    ContractFacts,
+    CoverageRule,
+    PolicyRules,
+    RequestFacts,
+    SiteFacts,
+)
+from genba.pricing.calendar import BusinessCalendar
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+# The rows of the rulebook §2 table, in its order: this order is also the order of the findings.
+CODES: tuple[str, ...] = (
+    "request.reference.missing",
+    "request.start.missing",
+    "request.start.past",
+    "request.start.short_notice",
+    "request.start.after_hours",
+    "request.reserved_hours.defaulted",
+    "request.reserved_hours.below_minimum",
+    "request.reserved_hours.invalid",
+    "request.skill_level.defaulted",
+    "request.engineers.invalid",
+    "request.language.missing",
+    "request.work_description.missing",
+    "request.equipment.missing",
+    "request.equipment.serial_missing",
+    "request.items.non_standard",
+    "request.paperwork.pending",
+    "request.assistance.required",
+    "request.urgent.call_required",
+    "request.sla.no_retainer",
+    "site.missing",
+    "site.address.incomplete",
+    "site.postal_code.invalid",
+    "site.postal_code.mismatch",
+    "site.not_covered",
+    "site.travel_required",
+    "site.floor.missing",
+    "site.entry_instructions.missing",
+    "site.maps_url.missing",
+    "site.maps_url.invalid",
+    "site.datacenter_reference.missing",
+    "site.local_contact.missing",
+    "contact.phone.invalid",
+    "contact.email.invalid",
+    "contact.remote_engineer.missing",
+    "contact.remote_engineer.channel_missing",
+)
+_RANK = {code: rank for rank, code in enumerate(CODES)}
+
+MIN_DESCRIPTION_CHARS = 30
+MAX_ENGINEERS = 10
+MAX_RESERVED_HOURS = Decimal(24)
+MAPS_URL_PREFIXES = (
+    "https://maps.app.goo.gl/",
+    "https://goo.gl/maps/",
+    "https://www.google.com/maps/",
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str
+    field: str
+    message_en: str
+    message_ja: str
+
+    def message(self, language: str) -> str:
+        """The message in "ja" (also "ja-JP") or, for any other language, English."""
+        return self.message_ja if language.lower().startswith("ja") else self.message_en
+
+    def as_dict(self, language: str | None = None) -> dict[str, str]:
+        """Always the same keys, so an API schema can be fixed: `message` is in `language` (English
+        when None), and both translations travel along for clients that switch language."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "field": self.field,
+            "message": self.message(language or "en"),
+            "message_en": self.message_en,
+            "message_ja": self.message_ja,
+        }
+
+
+def has_blocking(findings: Iterable[Finding]) -> bool:
+    """An `error` blocks approval and release (rulebook §2)."""
+    return any(f.severity == ERROR for f in findings)
+
+
+def check(
+    request: RequestFacts,
+    policy: PolicyRules,
+    contract: ContractFacts | None,
+    *,
+    now: datetime,
+) -> list[Finding]:
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be an aware datetime")
+    out = _Findings()
+    _check_request(out, request, policy, contract)
+    _check_visits(out, request, policy, now)
+    _check_site(out, request, policy)
+    _check_contacts(out, request, policy)
+    return sorted(out, key=lambda f: (_RANK[f.code], _natural(f.field)))
+
+
+def coverage_for(site: SiteFacts, policy: PolicyRules) -> CoverageRule | None:
+    """The coverage rule that serves a site: its municipality's row when the postal code is known, else
+    its whole prefecture's row; None when the prefecture is not recognised or nothing matches."""
+    prefecture = normalize_prefecture(site.prefecture)
+    if prefecture is None:
+        return None
+    area = lookup_postal_code(site.postal_code)
+    if area is not None and area.municipality_code:
+        for rule in policy.coverage:
+            # Five digits: some sources append JIS X 0402's check digit.
+            if rule.municipality_code and rule.municipality_code[:5] == area.municipality_code[:5]:
+                return rule
+    for rule in policy.coverage:
+        # "" as well as None: a database row stores a whole-prefecture rule with an empty code.
+        if not rule.municipality_code and normalize_prefecture(rule.prefecture) == prefecture:
+            return rule
+    return None
+
+
+class _Findings(list[Finding]):
+    def add(self, code: str, severity: str, field: str, variant: str = "", **values: Any) -> None:
+        en, ja = _TEXT[f"{code}:{variant}" if variant else code]
+        self.append(Finding(code, severity, field, en.format(**values), ja.format(**values)))
+
+
+def _natural(field_path: str) -> tuple[str | int, ...]:
+    # re.split with a group alternates text and digits, so equal positions always hold the same type.
+    parts = re.split(r"(\d+)", field_path)
+    return tuple(int(p) if i % 2 else p for i, p in enumerate(parts))
+
+
+def _error_if(required: bool) -> str:
+    return ERROR if required else WARNING
+
+
+def _blank(value: str | None) -> bool:
+    return not (value or "").strip()
+
+
+def _hours(value: Decimal) -> str:
+    return format(value.normalize(), "f")  # "2", "2.5"; never "2.00" or "2E+1"
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+# --- the request itself ------------------------------------------------------------------------------
+
+
+def _check_request(
+    out: _Findings, request: RequestFacts, policy: PolicyRules, contract: ContractFacts | None
+) -> None:
+    if _blank(request.reference):
+        required = policy.reference_required_before_release
+        variant = "required" if required else "optional"
+        out.add("request.reference.missing", _error_if(required), "reference", variant)
+    level = request.skill_level or policy.default_skill_level
+    if request.skill_level is None or request.skill_level_defaulted:
+        level_ja = _LEVELS_JA.get(level, level)
+        out.add(
+            "request.skill_level.defaulted", INFO, "skill_level", level=level, level_ja=level_ja
+        )
+    if request.engineers is not None and not 1 <= request.engineers <= MAX_ENGINEERS:
+        out.add("request.engineers.invalid", ERROR, "engineers", count=request.engineers)
+    if not request.languages:
+        out.add("request.language.missing", ERROR, "languages")
+    length = len((request.work_description or "").strip())
+    if length < MIN_DESCRIPTION_CHARS:
+        variant = "short" if length else ""
+        out.add(
+            "request.work_description.missing", ERROR, "work_description", variant, length=length
+        )
+
+    if not request.equipment:
+        out.add("request.equipment.missing", _error_if(policy.equipment_list_required), "equipment")
+    for i, line in enumerate(request.equipment):
+        if _blank(line.serial):
+            label = " ".join(p.strip() for p in (line.make, line.model) if p.strip()) or "?"
+            out.add(
+                "request.equipment.serial_missing",
+                WARNING,
+                f"equipment[{i}].serial",
+                n=i + 1,
+                label=label,
+            )
+    standard = [_phrase(entry) for entry in policy.standard_equipment]
+    for i, item in enumerate(request.items_to_bring):
+        if not _blank(item) and not _is_standard(item, standard):
+            out.add(
+                "request.items.non_standard", WARNING, f"items_to_bring[{i}]", item=item.strip()
+            )
+    for i, paper in enumerate(request.paperwork):
+        if not paper.done:
+            what = paper.description.strip() or f"#{i + 1}"
+            out.add("request.paperwork.pending", ERROR, f"paperwork[{i}]", what=what)
+
+    if level == "entry" and request.remote_engineer is None and not request.has_work_instructions:
+        out.add("request.assistance.required", ERROR, "remote_engineer")
+    if request.urgency == 4 and not request.call_recorded:
+        out.add("request.urgent.call_required", ERROR, "urgency")
+    retainer = contract is not None and contract.kind == "retainer" and contract.active
+    if request.sla_requested and not retainer:
+        out.add("request.sla.no_retainer", WARNING, "sla_requested")
+
+
+def _words(value: str) -> tuple[str, ...]:
+    folded = unicodedata.normalize("NFKC", value).casefold()
+    return tuple(re.sub(r"[^\w\s]|_", " ", folded).split())
+
+
+def _phrase(entry: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """An entry as (all its words, its words without the parenthesised detail)."""
+    return _words(entry), _words(re.sub(r"\([^)]*\)", " ", entry))
+
+
+def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
+    n = len(inner)
+    return n > 0 and any(outer[k : k + n] == inner for k in range(len(outer) - n + 1))
+
+
+def _is_standard(item: str, standard: list[tuple[tuple[str, ...], tuple[str, ...]]]) -> bool:
+    words = _words(item)
+    return any(
+        words == full or _contains(head, words) or _contains(words, head) for full, head in standard
+    )
+
+
+# --- visits ------------------------------------------------------------------------------------------
+
+
+def _check_visits(
+    out: _Findings, request: RequestFacts, policy: PolicyRules, now: datetime
+) -> None:
+    if not request.visits:
+        out.add("request.start.missing", ERROR, "visits", "none")
+        return
+    calendar = BusinessCalendar.from_policy(policy)
+    lead = timedelta(hours=policy.min_lead_hours)
+    minimum = policy.minimum_hours
+    for i, visit in enumerate(request.visits):
+        at, n = f"visits[{i}]", i + 1
+        given = visit.reserved_hours
+        hours = Decimal(policy.default_reserved_hours if given is None else given)
+        valid_hours = Decimal(0) < hours <= MAX_RESERVED_HOURS
+        if given is None or request.reserved_hours_defaulted:
+            out.add(
+                "request.reserved_hours.defaulted",
+                INFO,
+                f"{at}.reserved_hours",
+                n=n,
+                hours=_hours(hours),
+            )
+        if not valid_hours:
+            out.add(
+                "request.reserved_hours.invalid",
+                ERROR,
+                f"{at}.reserved_hours",
+                n=n,
+                hours=_hours(hours),
+            )
+        elif hours < minimum:
+            out.add(
+                "request.reserved_hours.below_minimum",
+                INFO,
+                f"{at}.reserved_hours",
+                n=n,
+                hours=_hours(hours),
+                minimum=_hours(minimum),
+            )
+
+        start = visit.scheduled_start
+        if start is None:
+            out.add("request.start.missing", ERROR, f"{at}.scheduled_start", n=n)
+            continue
+        local = start.astimezone(calendar.zone)
+        if start < now:
+            out.add("request.start.past", ERROR, f"{at}.scheduled_start", n=n, start=_when(local))
+        elif start < now + lead and not request.call_recorded:
+            out.add(
+                "request.start.short_notice",
+                ERROR,
+                f"{at}.scheduled_start",
+                n=n,
+                start=_when(local),
+                lead=policy.min_lead_hours,
+            )
+        # The billed window [S, S + R*), R* = max(R, minimum): its after-hours minutes cost more.
+        billed = max(hours, minimum) if valid_hours else minimum
+        end = start + timedelta(seconds=int((billed * 3600).to_integral_value()))
+        if calendar.window_has_after_hours(start, end):
+            hours_en, hours_ja = _business_hours(calendar)
+            out.add(
+                "request.start.after_hours",
+                INFO,
+                f"{at}.scheduled_start",
+                n=n,
+                start=_when(local),
+                end=_when(end.astimezone(calendar.zone)),
+                business_en=hours_en,
+                business_ja=hours_ja,
+            )
+
+
+def _day_ranges(days: tuple[int, ...], names: tuple[str, ...], dash: str, sep: str) -> str:
+    runs: list[list[int]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return sep.join(
+        names[r[0]] if len(r) == 1 else f"{names[r[0]]}{dash}{names[r[-1]]}" for r in runs
+    )
+
+
+def _business_hours(calendar: BusinessCalendar) -> tuple[str, str]:
+    """The policy's business hours in words: "Mon–Fri 10:00–18:00, except national holidays ..."."""
+    opens, closes = f"{calendar.business_start:%H:%M}", f"{calendar.business_end:%H:%M}"
+    en = f"{_day_ranges(calendar.business_days, _DAYS_EN, '–', ', ')} {opens}–{closes}"
+    ja = f"{_day_ranges(calendar.business_days, _DAYS_JA, '〜', '・')} {opens}〜{closes}"
+    closed = [
+        *([("national holidays", "祝日")] if calendar.holidays_after_hours else []),
+        *([("29 Dec–3 Jan", "12月29日〜1月3日")] if calendar.year_end_closure else []),
+    ]
+    if closed:
+        en += ", except " + " and ".join(e for e, _ in closed)
+        ja += "、" + "および".join(j for _, j in closed) + "を除く"
+    return en, ja
+
+
+# --- the site ----------------------------------------------------------------------------------------
+
+
+def _check_site(out: _Findings, request: RequestFacts, policy: PolicyRules) -> None:
+    site = request.site
+    if site is None:
+        out.add("site.missing", ERROR, "site")
+        return
+
+    prefecture = normalize_prefecture(site.prefecture)
+    if _blank(site.prefecture):
+        out.add("site.address.incomplete", ERROR, "site.prefecture", "prefecture")
+    elif prefecture is None:
+        out.add(
+            "site.address.incomplete",
+            ERROR,
+            "site.prefecture",
+            "unknown",
+            given=site.prefecture.strip(),
+        )
+    if _blank(site.city):
+        out.add("site.address.incomplete", ERROR, "site.city", "city")
+    if _blank(site.street):
+        out.add("site.address.incomplete", ERROR, "site.street", "street")
+
+    given_code = (site.postal_code or "").strip()
+    area = lookup_postal_code(given_code)
+    if area is None:
+        variant = "" if given_code else "blank"
+        if given_code and normalize_postal_code(given_code) is None:
+            variant = "malformed"
+        out.add("site.postal_code.invalid", ERROR, "site.postal_code", variant, given=given_code)
+    elif prefecture is not None and area.prefecture != prefecture:
+        found, named = prefecture_by_name(area.prefecture), prefecture_by_name(prefecture)
+        out.add(
+            "site.postal_code.mismatch",
+            WARNING,
+            "site.postal_code",
+            code=f"{area.postal_code[:3]}-{area.postal_code[3:]}",
+            found_en=f"{found.name_en} ({found.name_ja})" if found else area.prefecture,
+            found_ja=area.prefecture,
+            given_en=f"{named.name_en} ({named.name_ja})" if named else prefecture,
+            given_ja=prefecture,
+        )
+
+    if prefecture is not None:
+        rule = coverage_for(site, policy)
+        place = prefecture + (area.city if area is not None else site.city.strip())
+        if rule is None:
+            out.add("site.not_covered", ERROR, "site", place=place)
+        elif rule.travel_required:
+            out.add("site.travel_required", INFO, "site", zone=rule.zone)
+
+    if _blank(site.floor):
+        out.add("site.floor.missing", WARNING, "site.floor")
+    if _blank(site.entry_instructions):
+        out.add("site.entry_instructions.missing", WARNING, "site.entry_instructions")
+    maps_url = (site.maps_url or "").strip()
+    if not maps_url and policy.maps_url_expected:
+        out.add("site.maps_url.missing", WARNING, "site.maps_url")
+    elif maps_url and not _is_maps_url(maps_url):
+        out.add("site.maps_url.invalid", ERROR, "site.maps_url", url=maps_url)
+    if site.is_datacenter and _blank(request.datacenter_reference):
+        required = policy.datacenter_reference_required
+        variant = "required" if required else "optional"
+        out.add(
+            "site.datacenter_reference.missing",
+            _error_if(required),
+            "datacenter_reference",
+            variant,
+        )
+
+    contact = request.local_contact
+    if not request.force_without_local_contact:
+        if contact is None:
+            out.add("site.local_contact.missing", ERROR, "local_contact", "none")
+        elif normalize_phone(contact.phone_input) is None:
+            out.add(
+                "site.local_contact.missing",
+                ERROR,
+                "local_contact",
+                "phone",
+                **_who("local", contact.name),
+            )
+
+
+def _is_maps_url(url: str) -> bool:
+    if any(c.isspace() for c in url):
+        return False
+    lowered = url.lower()
+    return any(lowered.startswith(p) and len(url) > len(p) for p in MAPS_URL_PREFIXES)
+
+
+# --- contacts ----------------------------------------------------------------------------------------
+
+
+def _who(role: str, name: str, index: int = 0) -> dict[str, str]:
+    """Who a contact message is about, in both languages, with the name when there is one."""
+    name = name.strip()
+    en = {"local": "the local contact", "remote": "the remote engineer"}.get(
+        role, f"contact {index + 1}"
+    )
+    ja = {"local": "現地連絡先", "remote": "リモートエンジニア"}.get(role, f"連絡先{index + 1}")
+    if name:
+        en, ja = f"{en} ({name})", f"{ja}（{name}様）"
+    return {"who_en": en, "who_ja": ja}
+
+
+def _check_contacts(out: _Findings, request: RequestFacts, policy: PolicyRules) -> None:
+    people = [
+        *([("local_contact", request.local_contact, "local", 0)] if request.local_contact else []),
+        *(
+            [("remote_engineer", request.remote_engineer, "remote", 0)]
+            if request.remote_engineer
+            else []
+        ),
+        *((f"other_contacts[{i}]", c, "other", i) for i, c in enumerate(request.other_contacts)),
+    ]
+    for path, person, role, index in people:
+        who = _who(role, person.name, index)
+        phone, email = person.phone_input.strip(), person.email.strip()
+        if phone and normalize_phone(phone) is None:
+            out.add("contact.phone.invalid", ERROR, f"{path}.phone", value=phone, **who)
+        if email and normalize_email(email) is None:
+            out.add("contact.email.invalid", ERROR, f"{path}.email", value=email, **who)
+
+    remote = request.remote_engineer
+    if remote is None:
+        required = policy.remote_engineer_required
+        variant = "required" if required else "optional"
+        out.add("contact.remote_engineer.missing", _error_if(required), "remote_engineer", variant)
+        return
+    phone_ok = normalize_phone(remote.phone_input) is not None
+    written_ok = normalize_email(remote.email) is not None or any(
+        not _blank(handle) for handle in (remote.skype, remote.whatsapp, remote.line)
+    )
+    if not (phone_ok and written_ok):
+        variant = "written" if phone_ok else ("phone" if written_ok else "both")
+        out.add(
+            "contact.remote_engineer.channel_missing",
+            ERROR,
+            "remote_engineer",
+            variant,
+            **_who("remote", remote.name),
+        )
+
+
+# --- messages ----------------------------------------------------------------------------------------
+# (English, Japanese) per code, or per "code:variant". Polite and actionable: what is missing, what to
+# do. Visits, lines and contacts are numbered from 1 for people; `field` keeps the API's 0-based index.
+
+_LEVELS_JA = {"entry": "エントリー", "senior": "シニア", "specialist": "スペシャリスト"}
+_DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_DAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
+_MAPS_EN = ", ".join(MAPS_URL_PREFIXES[:-1]) + " or " + MAPS_URL_PREFIXES[-1]
+_MAPS_JA = "、".join(MAPS_URL_PREFIXES[:-1]) + "または" + MAPS_URL_PREFIXES[-1]
+_REMOTE_EN = "No remote engineer is named. {} the engineer on your side who will guide the work, with a phone number and an e-mail address or messenger handle."
+_REMOTE_JA = "リモートエンジニア（貴社側で作業を指示するエンジニア）が登録されていません。電話番号と、メールアドレスまたはメッセンジャーIDとあわせて{}"
+_CHANNEL_EN = "We have no {} for {{who_en}}. Please add {} so that our engineer can reach them during the visit."
+_CHANNEL_JA = "{{who_ja}}の{}が登録されていません。訪問中に連絡が取れるよう、ご入力ください。"
+_PHONE_EN, _PHONE_JA = "valid phone number with a country code", "国番号付きの有効な電話番号"
+_WRITTEN_EN = "e-mail address or messenger handle (Skype, WhatsApp, LINE)"
+_WRITTEN_JA = "メールアドレスまたはメッセンジャーID（Skype・WhatsApp・LINE）"
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "request.reference.missing:required": (
+        "No purchase order, case or ticket number is given. Please add it: we cannot release an engineer without it.",
+        "発注番号（PO・ケース・チケット番号）が入力されていません。番号がないとエンジニアを手配できませんので、ご入力ください。",
+    ),
+    "request.reference.missing:optional": (
+        "No purchase order, case or ticket number is given. If you have one, please add it so that it appears on the invoice.",
+        "発注番号（PO・ケース・チケット番号）が入力されていません。請求書に記載いたしますので、お持ちの場合はご入力ください。",
+    ),
+    "request.start.missing:none": (
+        "The request has no visit. Please add at least one visit with its planned start date and time.",
+        "訪問予定が登録されていません。訪問開始の日時を1件以上ご入力ください。",
+    ),
+    "request.start.missing": (
+        "Visit {n} has no planned start. Please enter the date and time the engineer should arrive.",
+        "訪問{n}の開始日時が入力されていません。エンジニアの到着希望日時をご入力ください。",
+    ),
+    "request.start.past": (
+        "Visit {n} is planned to start at {start}, which is in the past. Please choose a future date and time.",
+        "訪問{n}の開始日時（{start}）は過去の日時です。今後の日時をご指定ください。",
+    ),
+    "request.start.short_notice": (
+        "Visit {n} starts at {start}, less than {lead} hours from now. Please call us to confirm the visit; this is cleared once the call is recorded.",
+        "訪問{n}の開始日時（{start}）まで{lead}時間を切っています。お電話で手配内容をご確認ください。通話が記録されると解消されます。",
+    ),
+    "request.start.after_hours": (
+        "Part of visit {n}'s reserved time ({start} to {end}) is outside business hours ({business_en}); the after-hours rate applies to that part.",
+        "訪問{n}の予約時間（{start}〜{end}）の一部が営業時間外です（営業時間：{business_ja}）。営業時間外の部分には時間外料金が適用されます。",
+    ),
+    "request.reserved_hours.defaulted": (
+        "No reserved hours were given for visit {n}, so the policy default of {hours} hours applies, plus the policy's grace period. Please enter the hours you need if they differ.",
+        "訪問{n}の予約時間が指定されていないため、規定の{hours}時間（および規定の猶予時間）が適用されます。必要な時間が異なる場合はご入力ください。",
+    ),
+    "request.reserved_hours.below_minimum": (
+        "Visit {n} reserves {hours} hours, less than the minimum of {minimum} hours; the minimum of {minimum} hours is charged.",
+        "訪問{n}の予約時間（{hours}時間）は最低料金時間（{minimum}時間）未満のため、{minimum}時間分をご請求します。",
+    ),
+    "request.reserved_hours.invalid": (
+        "Visit {n} reserves {hours} hours. Reserved hours must be more than 0 and at most 24; please correct them.",
+        "訪問{n}の予約時間（{hours}時間）が正しくありません。0時間を超え24時間以下でご指定ください。",
+    ),
+    "request.skill_level.defaulted": (
+        "No skill level was given, so an engineer at the '{level}' level will be sent. If the work needs more experience, please choose a higher skill level.",
+        "スキルレベルが指定されていないため、「{level_ja}」レベルのエンジニアを手配します。より高いスキルが必要な場合は、スキルレベルをご指定ください。",
+    ),
+    "request.engineers.invalid": (
+        f"{{count}} engineers were requested; the number must be between 1 and {MAX_ENGINEERS}. Please correct it.",
+        f"エンジニアの人数（{{count}}名）が正しくありません。1〜{MAX_ENGINEERS}名でご指定ください。",
+    ),
+    "request.language.missing": (
+        "No working language is given. Please choose English, Japanese or both.",
+        "作業言語が指定されていません。英語・日本語のいずれか、または両方をご指定ください。",
+    ),
+    "request.work_description.missing": (
+        f"No work description is given. Please describe the work in at least {MIN_DESCRIPTION_CHARS} characters.",
+        f"作業内容が入力されていません。{MIN_DESCRIPTION_CHARS}文字以上で作業内容をご記入ください。",
+    ),
+    "request.work_description.missing:short": (
+        f"The work description is too short ({{length}} characters). Please describe the work in at least {MIN_DESCRIPTION_CHARS} characters so that the engineer can prepare.",
+        f"作業内容が短すぎます（{{length}}文字）。エンジニアが準備できるよう、{MIN_DESCRIPTION_CHARS}文字以上でご記入ください。",
+    ),
+    "request.equipment.missing": (
+        "No equipment is listed. Please add each device to be worked on with its make, model and serial number.",
+        "対象機器が登録されていません。作業対象の機器ごとに、メーカー・型番・シリアル番号をご入力ください。",
+    ),
+    "request.equipment.serial_missing": (
+        "Equipment line {n} ({label}) has no serial number. Please add it so that the engineer can identify the device.",
+        "機器{n}（{label}）のシリアル番号が入力されていません。機器を特定できるよう、ご入力ください。",
+    ),
+    "request.items.non_standard": (
+        "'{item}' is not part of the equipment our engineers bring. Please make sure it is available on site.",
+        "「{item}」はエンジニアの標準携行品に含まれていません。現地でのご用意をお願いします。",
+    ),
+    "request.paperwork.pending": (
+        "The paperwork '{what}' is not done yet. Please complete it: the request cannot be approved until then.",
+        "書類「{what}」の手続きが完了していません。承認の前に完了をお願いします。",
+    ),
+    "request.assistance.required": (
+        "An entry-level engineer needs guidance. Please name a remote engineer who will guide the work, attach a work-instructions document, or choose a higher skill level.",
+        "エントリーレベルのエンジニアには作業の指示が必要です。作業を指示するリモートエンジニアをご登録いただくか、作業手順書を添付いただくか、より高いスキルレベルをご指定ください。",
+    ),
+    "request.urgent.call_required": (
+        "An immediate visit (urgency 4) must be confirmed by phone. Please call us; this is cleared once the call is recorded.",
+        "緊急訪問（緊急度4）はお電話での確認が必要です。お電話ください。通話が記録されると解消されます。",
+    ),
+    "request.sla.no_retainer": (
+        "An SLA was requested, but there is no active retainer contract, so the SLA is not guaranteed (we still track the visit against its targets). Please contact us about a retainer contract.",
+        "SLAが指定されていますが、有効な保守契約（リテイナー契約）がないため、SLAは保証されません（目標時間に対する実績は記録します）。保守契約についてはお問い合わせください。",
+    ),
+    "site.missing": (
+        "The request has no site. Please add the address where the work takes place.",
+        "作業場所が登録されていません。作業先の住所をご入力ください。",
+    ),
+    "site.address.incomplete:prefecture": (
+        "The site address has no prefecture. Please add it (for example 東京都 or Tokyo).",
+        "作業場所の都道府県が入力されていません。ご入力ください（例：東京都）。",
+    ),
+    "site.address.incomplete:unknown": (
+        "'{given}' is not a prefecture of Japan that we recognise. Please enter one of the 47 prefectures (for example 東京都 or Tokyo).",
+        "「{given}」は都道府県として認識できません。47都道府県のいずれかをご入力ください（例：東京都）。",
+    ),
+    "site.address.incomplete:city": (
+        "The site address has no city, ward, town or village. Please add it.",
+        "作業場所の市区町村が入力されていません。ご入力ください。",
+    ),
+    "site.address.incomplete:street": (
+        "The site address has no street address (district, block and building number). Please add it.",
+        "作業場所の町名・番地が入力されていません。ご入力ください。",
+    ),
+    "site.postal_code.invalid:blank": (
+        "The site has no postal code. Please add its 7-digit postal code (for example 100-0005).",
+        "作業場所の郵便番号が入力されていません。7桁の郵便番号をご入力ください（例：100-0005）。",
+    ),
+    "site.postal_code.invalid:malformed": (
+        "The postal code '{given}' is not 7 digits. Please enter the site's 7-digit postal code (for example 100-0005).",
+        "郵便番号「{given}」が7桁ではありません。作業場所の7桁の郵便番号をご入力ください（例：100-0005）。",
+    ),
+    "site.postal_code.invalid": (
+        "The postal code '{given}' is not a known Japanese postal code. Please check it.",
+        "郵便番号「{given}」は登録されていない郵便番号です。ご確認ください。",
+    ),
+    "site.postal_code.mismatch": (
+        "The postal code {code} belongs to {found_en}, but the prefecture given is {given_en}. Please check the address.",
+        "郵便番号{code}は{found_ja}の番号ですが、都道府県は{given_ja}と入力されています。住所をご確認ください。",
+    ),
+    "site.not_covered": (
+        "The site ({place}) is outside our service area. Please contact us to discuss whether we can arrange a visit.",
+        "作業場所（{place}）はサービス対象地域外です。手配の可否についてお問い合わせください。",
+    ),
+    "site.travel_required": (
+        "The site is in the '{zone}' zone, which needs travel and accommodation; these are charged at cost.",
+        "作業場所は出張が必要な地域（{zone}）です。交通費・宿泊費は実費にてご請求します。",
+    ),
+    "site.floor.missing": (
+        "No floor is given for the site. Please add the floor (and the room, if known).",
+        "作業場所の階数が入力されていません。階数（わかれば部屋番号も）をご入力ください。",
+    ),
+    "site.entry_instructions.missing": (
+        "No entry procedure is given. Please tell us how the engineer gets into the building (reception, security desk, identification needed).",
+        "入館手順が入力されていません。受付や警備窓口、必要な身分証明書など、入館の方法をご記入ください。",
+    ),
+    "site.maps_url.missing": (
+        "No map link is given for the site. Please add a Google Maps link so that the engineer finds the entrance.",
+        "作業場所の地図リンクが入力されていません。エンジニアが入口を見つけられるよう、Googleマップのリンクをご入力ください。",
+    ),
+    "site.maps_url.invalid": (
+        f"The map link '{{url}}' is not a Google Maps link. Please paste a link that starts with {_MAPS_EN}.",
+        f"地図リンク「{{url}}」はGoogleマップのリンクではありません。{_MAPS_JA}で始まるリンクをご入力ください。",
+    ),
+    "site.datacenter_reference.missing:required": (
+        "The site is a data center and no visit reference number is given. Please add the data center's visit reference: the engineer cannot enter without it.",
+        "作業場所はデータセンターですが、入館申請番号が入力されていません。番号がないと入館できませんので、ご入力ください。",
+    ),
+    "site.datacenter_reference.missing:optional": (
+        "The site is a data center and no visit reference number is given. If the data center issued one, please add it.",
+        "作業場所はデータセンターですが、入館申請番号が入力されていません。発行されている場合はご入力ください。",
+    ),
+    "site.local_contact.missing:none": (
+        "No local contact is given. Please name a person at the site with a phone number the engineer can call, or tell us to dispatch without a local contact.",
+        "現地連絡先が登録されていません。エンジニアが連絡できる現地のご担当者のお名前と電話番号をご入力いただくか、現地連絡先なしでの手配をご指示ください。",
+    ),
+    "site.local_contact.missing:phone": (
+        "There is no valid phone number for {who_en}. Please add a number the engineer can call, or tell us to dispatch without a local contact.",
+        "{who_ja}の電話番号が未入力か、正しくありません。エンジニアが連絡できる電話番号をご入力いただくか、現地連絡先なしでの手配をご指示ください。",
+    ),
+    "contact.phone.invalid": (
+        "The phone number '{value}' of {who_en} is not valid. Please enter it with its country code (for example +1 415 555 0132), or as a Japanese number (for example 03-1234-5678).",
+        "{who_ja}の電話番号「{value}」が正しくありません。国番号付き（例：+1 415 555 0132）、または日本国内の番号（例：03-1234-5678）でご入力ください。",
+    ),
+    "contact.email.invalid": (
+        "The e-mail address '{value}' of {who_en} is not valid. Please check it.",
+        "{who_ja}のメールアドレス「{value}」が正しくありません。ご確認ください。",
+    ),
+    "contact.remote_engineer.missing:required": (
+        _REMOTE_EN.format("Please add"),
+        _REMOTE_JA.format("ご登録ください。"),
+    ),
+    "contact.remote_engineer.missing:optional": (
+        _REMOTE_EN.format("We recommend adding"),
+        _REMOTE_JA.format("ご登録をお勧めします。"),
+    ),
+    "contact.remote_engineer.channel_missing:phone": (
+        _CHANNEL_EN.format(_PHONE_EN, "it"),
+        _CHANNEL_JA.format(_PHONE_JA),
+    ),
+    "contact.remote_engineer.channel_missing:written": (
+        _CHANNEL_EN.format(_WRITTEN_EN, "it"),
+        _CHANNEL_JA.format(_WRITTEN_JA),
+    ),
+    "contact.remote_engineer.channel_missing:both": (
+        _CHANNEL_EN.format(f"{_PHONE_EN} and no {_WRITTEN_EN}", "both"),
+        _CHANNEL_JA.format(f"{_PHONE_JA}と{_WRITTEN_JA}"),
+    ),
+}

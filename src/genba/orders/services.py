@@ -1,0 +1,255 @@
+"""Every write to a service request: one function per transition, each one transaction.
+
+Each service: lock the row, check the caller's role and the state (refusals raise and change
+nothing), change, write the audit row, queue side effects for after the commit (orders.signals).
+Views and API handlers call these and nothing else to change a request.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from genba.accounts.models import Role
+from genba.core import audit, clock
+from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
+from genba.dispatch.models import ProposalStatus
+from genba.orders import selectors
+from genba.orders.editing import active_contract_for, apply_input
+from genba.orders.inputs import RequestIn
+from genba.orders.models import (
+    CLOSED_STATUSES,
+    EDITABLE_STATUSES,
+    RequestStatus,
+    ServiceRequest,
+    VisitStatus,
+)
+from genba.orders.transitions import lock, move, require_role, require_status
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+
+
+def _require_customer_of(user, request: ServiceRequest) -> None:
+    if user.role != Role.CUSTOMER or user.organization_id != request.organization_id:
+        raise NotAllowed(_("Only the ordering customer may do this."), code="role")
+
+
+def refuse_with_errors(request: ServiceRequest, *, action: str) -> None:
+    errors = [f for f in selectors.request_findings(request) if f.severity == "error"]
+    if errors:
+        raise TransitionRefused(
+            _("Cannot %(action)s while required information is missing.") % {"action": action},
+            problems=[
+                FieldProblem(f.field, f.message((get_language() or "en")[:2]), f.code)
+                for f in errors
+            ],
+            code="open_errors",
+        )
+
+
+@transaction.atomic
+def request_create(*, by, data: RequestIn) -> ServiceRequest:
+    require_role(by, Role.CUSTOMER)
+    contract = active_contract_for(by.organization)
+    request = ServiceRequest(
+        organization=by.organization,
+        contract=contract,
+        policy=contract.policy,
+        created_by=by,
+        status=RequestStatus.DRAFT,
+    )
+    apply_input(request, data, set(data.model_fields_set) | {"visits"}, creating=True)
+    audit.record(actor=by, obj=request, action="created", to_state=RequestStatus.DRAFT)
+    return request
+
+
+@transaction.atomic
+def request_update(*, request: ServiceRequest, by, data: RequestIn) -> ServiceRequest:
+    request = lock(ServiceRequest, request.pk)
+    _require_customer_of(by, request)
+    require_status(request, EDITABLE_STATUSES, action=_("change the request"))
+    fields = set(data.model_fields_set)
+    apply_input(request, data, fields, creating=False)
+    audit.record(actor=by, obj=request, action="updated", data={"fields": sorted(fields)})
+    return request
+
+
+@transaction.atomic
+def request_submit(*, request: ServiceRequest, by) -> ServiceRequest:
+    """Send the order to the provider. Repeating it once submitted is a no-op (clients retry)."""
+    request = lock(ServiceRequest, request.pk)
+    _require_customer_of(by, request)
+    if request.status == RequestStatus.SUBMITTED:
+        return request
+    require_status(request, EDITABLE_STATUSES, action=_("submit"))
+    request.submitted_at = clock.now()
+    move(request, RequestStatus.SUBMITTED, by=by, action="submitted", fields=["submitted_at"])
+    return request
+
+
+@transaction.atomic
+def request_ask_info(*, request: ServiceRequest, by, message: str = "") -> ServiceRequest:
+    """The coordinator asks the customer for what is missing; the message lists the open findings."""
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, *STAFF)
+    require_status(request, {RequestStatus.SUBMITTED}, action=_("ask for information"))
+    findings = selectors.request_findings(request)
+    missing = [f.as_dict() for f in findings if f.severity in ("error", "warning")]
+    move(
+        request,
+        RequestStatus.INFO_REQUESTED,
+        by=by,
+        action="info_requested",
+        reason=message.strip(),
+        data={"findings": missing},
+    )
+    return request
+
+
+@transaction.atomic
+def request_record_call(*, request: ServiceRequest, by, note: str) -> ServiceRequest:
+    """Record the phone call that short notice and class-4 urgency require (rulebook §2)."""
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, *STAFF)
+    require_status(request, set(RequestStatus) - CLOSED_STATUSES, action=_("record a call"))
+    _require_text(note, "note")
+    request.call_recorded_at = clock.now()
+    request.call_note = note.strip()
+    request.save(update_fields=["call_recorded_at", "call_note"])
+    audit.record(actor=by, obj=request, action="call_recorded", reason=request.call_note)
+    return request
+
+
+CANCELLABLE_FREE = {
+    RequestStatus.DRAFT,
+    RequestStatus.SUBMITTED,
+    RequestStatus.INFO_REQUESTED,
+    RequestStatus.PROPOSED,
+}
+CANCELLABLE_CHARGED = {RequestStatus.APPROVED, RequestStatus.RELEASED}
+
+
+@transaction.atomic
+def request_cancel(*, request: ServiceRequest, by, reason: str = "") -> ServiceRequest:
+    """Cancel before approval costs nothing; after approval the full reservation is charged.
+
+    Once an engineer is under way (in progress) the request cannot be cancelled whole: its
+    visits end one by one (no access, or cancelled by the coordinator).
+    """
+    request = lock(ServiceRequest, request.pk)
+    if by.role == Role.CUSTOMER:
+        _require_customer_of(by, request)
+    else:
+        require_role(by, *STAFF)
+    if request.status == RequestStatus.CANCELLED:
+        return request
+    require_status(request, CANCELLABLE_FREE | CANCELLABLE_CHARGED, action=_("cancel"))
+    charged = request.status in CANCELLABLE_CHARGED
+    now = clock.now()
+    request.proposals.filter(status=ProposalStatus.OPEN).update(
+        status=ProposalStatus.WITHDRAWN, decided_at=now, decided_by=by
+    )
+    request.visits.exclude(status__in=[VisitStatus.SIGNED_OFF, VisitStatus.NO_ACCESS]).update(
+        status=VisitStatus.CANCELLED, ended_reason=reason
+    )
+    request.cancellation_charged = charged
+    request.end_reason = reason.strip()
+    request.closed_at = now
+    move(
+        request,
+        RequestStatus.CANCELLED,
+        by=by,
+        action="cancelled",
+        reason=request.end_reason,
+        data={"charged": charged},
+        fields=["cancellation_charged", "end_reason", "closed_at"],
+    )
+    return request
+
+
+@transaction.atomic
+def request_decline(*, request: ServiceRequest, by, reason: str) -> ServiceRequest:
+    """The provider turns the order down (not covered, no engineer can be found, ...)."""
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, *STAFF)
+    require_status(
+        request,
+        {RequestStatus.SUBMITTED, RequestStatus.INFO_REQUESTED, RequestStatus.PROPOSED},
+        action=_("decline"),
+    )
+    _require_text(reason, "reason")
+    request.proposals.filter(status=ProposalStatus.OPEN).update(
+        status=ProposalStatus.WITHDRAWN, decided_at=clock.now(), decided_by=by
+    )
+    request.end_reason = reason.strip()
+    request.closed_at = clock.now()
+    move(
+        request,
+        RequestStatus.DECLINED,
+        by=by,
+        action="declined",
+        reason=request.end_reason,
+        fields=["end_reason", "closed_at"],
+    )
+    return request
+
+
+def _require_text(value: str, field: str) -> None:
+    if not (value or "").strip():
+        raise ValidationFailed(
+            _("%(field)s is required.") % {"field": field},
+            problems=[FieldProblem(field, _("This field is required."), "required")],
+        )
+
+
+@transaction.atomic
+def request_release(*, request: ServiceRequest, by) -> ServiceRequest:
+    """Commit to dispatch: needs the customer's approval and every blocking item resolved."""
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, *STAFF)
+    if request.status == RequestStatus.RELEASED:
+        return request
+    if request.status in (
+        RequestStatus.SUBMITTED,
+        RequestStatus.INFO_REQUESTED,
+        RequestStatus.PROPOSED,
+    ):
+        raise TransitionRefused(
+            _("No engineer is released without the customer's approval."), code="not_approved"
+        )
+    require_status(request, {RequestStatus.APPROVED}, action=_("release"))
+    policy = request.policy
+    if policy.reference_required_before_release and not request.reference.strip():
+        raise TransitionRefused(
+            _("This policy needs a PO, case or ticket number before release."),
+            code="reference_required",
+        )
+    refuse_with_errors(request, action=_("release"))
+    request.released_at = clock.now()
+    request.visits.filter(status=VisitStatus.PLANNED).update(status=VisitStatus.RELEASED)
+    move(request, RequestStatus.RELEASED, by=by, action="released", fields=["released_at"])
+    return request
+
+
+@transaction.atomic
+def request_mark_invoiced(*, request: ServiceRequest, by, invoice_number: str) -> ServiceRequest:
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, Role.BILLING, Role.ADMIN)
+    require_status(request, {RequestStatus.COMPLETED}, action=_("invoice"))
+    move(
+        request, RequestStatus.INVOICED, by=by, action="invoiced", data={"invoice": invoice_number}
+    )
+    return request
+
+
+@transaction.atomic
+def request_mark_paid(*, request: ServiceRequest, by) -> ServiceRequest:
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, Role.BILLING, Role.ADMIN)
+    if request.status == RequestStatus.PAID:
+        return request
+    require_status(request, {RequestStatus.INVOICED}, action=_("mark paid"))
+    request.closed_at = clock.now()
+    move(request, RequestStatus.PAID, by=by, action="paid", fields=["closed_at"])
+    return request
