@@ -72,7 +72,13 @@ def test_a_saturday_and_a_sunday_are_not_business_days() -> None:
 
 @pytest.mark.parametrize(
     "day",
-    [date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31), date(2027, 1, 1), date(2027, 1, 3)],
+    [
+        date(2026, 12, 29),
+        date(2026, 12, 30),
+        date(2026, 12, 31),
+        date(2027, 1, 1),
+        date(2027, 1, 3),
+    ],
 )
 def test_year_end_closure_days_are_closed(day: date) -> None:
     assert tokyo_its().is_closed_day(day)

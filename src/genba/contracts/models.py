@@ -36,8 +36,18 @@ def _hours_field(**kw):
     )
 
 
+class PolicyManager(models.Manager):
+    def ensure_presets(self) -> None:
+        """Create the preset rows that are missing (a migration loads them; this restores them)."""
+        for key in PRESET_KEYS:
+            if not self.filter(key=key).exists():
+                self.create(key=key, **Policy.fields_from_preset(load_preset(key)))
+
+
 class Policy(models.Model):
     """Every number of rulebook §8; the presets are two rows, editable like any other."""
+
+    objects = PolicyManager()
 
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)

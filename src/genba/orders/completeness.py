@@ -183,7 +183,10 @@ def coverage_for(site: SiteFacts, policy: PolicyRules) -> CoverageRule | None:
 
 
 class _Findings(list[Finding]):
-    def add(self, code: str, severity: str, field: str, variant: str = "", **values: Any) -> None:
+    def add(
+        self, code: str, severity: str, field: str, variant: str = "", /, **values: Any
+    ) -> None:
+        # Positional-only, so a message value may be called "code" or "field".
         en, ja = _TEXT[f"{code}:{variant}" if variant else code]
         self.append(Finding(code, severity, field, en.format(**values), ja.format(**values)))
 
@@ -204,6 +207,10 @@ def _blank(value: str | None) -> bool:
 
 def _hours(value: Decimal) -> str:
     return format(value.normalize(), "f")  # "2", "2.5"; never "2.00" or "2E+1"
+
+
+def _hours_en(value: Decimal | int) -> str:
+    return f"{_hours(Decimal(value))} hour{'' if value == 1 else 's'}"
 
 
 def _when(moment: datetime) -> str:
@@ -257,8 +264,11 @@ def _check_request(
             )
     for i, paper in enumerate(request.paperwork):
         if not paper.done:
-            what = paper.description.strip() or f"#{i + 1}"
-            out.add("request.paperwork.pending", ERROR, f"paperwork[{i}]", what=what)
+            what = paper.description.strip()
+            variant = "" if what else "unnamed"
+            out.add(
+                "request.paperwork.pending", ERROR, f"paperwork[{i}]", variant, what=what, n=i + 1
+            )
 
     if level == "entry" and request.remote_engineer is None and not request.has_work_instructions:
         out.add("request.assistance.required", ERROR, "remote_engineer")
@@ -315,6 +325,7 @@ def _check_visits(
                 f"{at}.reserved_hours",
                 n=n,
                 hours=_hours(hours),
+                hours_en=_hours_en(hours),
             )
         if not valid_hours:
             out.add(
@@ -323,6 +334,7 @@ def _check_visits(
                 f"{at}.reserved_hours",
                 n=n,
                 hours=_hours(hours),
+                hours_en=_hours_en(hours),
             )
         elif hours < minimum:
             out.add(
@@ -331,7 +343,9 @@ def _check_visits(
                 f"{at}.reserved_hours",
                 n=n,
                 hours=_hours(hours),
+                hours_en=_hours_en(hours),
                 minimum=_hours(minimum),
+                minimum_en=_hours_en(minimum),
             )
 
         start = visit.scheduled_start
@@ -349,6 +363,7 @@ def _check_visits(
                 n=n,
                 start=_when(local),
                 lead=policy.min_lead_hours,
+                lead_en=_hours_en(policy.min_lead_hours),
             )
         # The billed window [S, S + R*), R* = max(R, minimum): its after-hours minutes cost more.
         billed = max(hours, minimum) if valid_hours else minimum
@@ -580,7 +595,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "訪問{n}の開始日時（{start}）は過去の日時です。今後の日時をご指定ください。",
     ),
     "request.start.short_notice": (
-        "Visit {n} starts at {start}, less than {lead} hours from now. Please call us to confirm the visit; this is cleared once the call is recorded.",
+        "Visit {n} starts at {start}, less than {lead_en} from now. Please call us to confirm the visit; this is cleared once the call is recorded.",
         "訪問{n}の開始日時（{start}）まで{lead}時間を切っています。お電話で手配内容をご確認ください。通話が記録されると解消されます。",
     ),
     "request.start.after_hours": (
@@ -588,15 +603,15 @@ _TEXT: dict[str, tuple[str, str]] = {
         "訪問{n}の予約時間（{start}〜{end}）の一部が営業時間外です（営業時間：{business_ja}）。営業時間外の部分には時間外料金が適用されます。",
     ),
     "request.reserved_hours.defaulted": (
-        "No reserved hours were given for visit {n}, so the policy default of {hours} hours applies, plus the policy's grace period. Please enter the hours you need if they differ.",
+        "No reserved hours were given for visit {n}, so the policy default of {hours_en} applies, plus the policy's grace period. Please enter the hours you need if they differ.",
         "訪問{n}の予約時間が指定されていないため、規定の{hours}時間（および規定の猶予時間）が適用されます。必要な時間が異なる場合はご入力ください。",
     ),
     "request.reserved_hours.below_minimum": (
-        "Visit {n} reserves {hours} hours, less than the minimum of {minimum} hours; the minimum of {minimum} hours is charged.",
+        "Visit {n} reserves {hours_en}, less than the minimum of {minimum_en}; the minimum of {minimum_en} is charged.",
         "訪問{n}の予約時間（{hours}時間）は最低料金時間（{minimum}時間）未満のため、{minimum}時間分をご請求します。",
     ),
     "request.reserved_hours.invalid": (
-        "Visit {n} reserves {hours} hours. Reserved hours must be more than 0 and at most 24; please correct them.",
+        "Visit {n} reserves {hours_en}. Reserved hours must be more than 0 and at most 24; please correct them.",
         "訪問{n}の予約時間（{hours}時間）が正しくありません。0時間を超え24時間以下でご指定ください。",
     ),
     "request.skill_level.defaulted": (
@@ -634,6 +649,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "request.paperwork.pending": (
         "The paperwork '{what}' is not done yet. Please complete it: the request cannot be approved until then.",
         "書類「{what}」の手続きが完了していません。承認の前に完了をお願いします。",
+    ),
+    "request.paperwork.pending:unnamed": (
+        "Paperwork item {n} is not done yet. Please complete it: the request cannot be approved until then.",
+        "書類{n}の手続きが完了していません。承認の前に完了をお願いします。",
     ),
     "request.assistance.required": (
         "An entry-level engineer needs guidance. Please name a remote engineer who will guide the work, attach a work-instructions document, or choose a higher skill level.",
@@ -749,6 +768,6 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "contact.remote_engineer.channel_missing:both": (
         _CHANNEL_EN.format(f"{_PHONE_EN} and no {_WRITTEN_EN}", "both"),
-        _CHANNEL_JA.format(f"{_PHONE_JA}と{_WRITTEN_JA}"),
+        _CHANNEL_JA.format(f"{_PHONE_JA}、および{_WRITTEN_JA}"),
     ),
 }

@@ -37,6 +37,7 @@ class Command(BaseCommand):
                 "or pass --allow-production if you really mean it"
             )
         with transaction.atomic():
+            Policy.objects.ensure_presets()
             provider, acme, globex = self._organizations()
             self._coverage()
             self._contracts(acme, globex)
