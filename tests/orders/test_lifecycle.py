@@ -5,17 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
-
-from genba.core import clock
-from genba.core.errors import NotAllowed, TransitionRefused, ValidationFailed
-from genba.core.models import AuditEvent
-from genba.dispatch import services as dispatch
-from genba.dispatch.models import ProposalStatus
-from genba.orders import services, visit_services
-from genba.orders.inputs import RequestIn
-from genba.orders.models import RequestStatus, VisitStatus
-from genba.orders.signals import transitioned
 from tests.orders.helpers import (
     VISIT_START,
     approved,
@@ -26,6 +15,16 @@ from tests.orders.helpers import (
     reload,
     submitted,
 )
+
+from genba.core import clock
+from genba.core.errors import NotAllowed, TransitionRefused, ValidationFailed
+from genba.core.models import AuditEvent
+from genba.dispatch import services as dispatch
+from genba.dispatch.models import ProposalStatus
+from genba.orders import services, visit_services
+from genba.orders.inputs import RequestIn
+from genba.orders.models import RequestStatus, VisitStatus
+from genba.orders.signals import transitioned
 
 pytestmark = pytest.mark.django_db
 

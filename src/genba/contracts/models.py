@@ -47,8 +47,6 @@ class PolicyManager(models.Manager):
 class Policy(models.Model):
     """Every number of rulebook §8; the presets are two rows, editable like any other."""
 
-    objects = PolicyManager()
-
     key = models.SlugField(max_length=40, unique=True)
     name = models.CharField(max_length=200)
     time_zone = models.CharField(max_length=64, default="Asia/Tokyo")
@@ -82,6 +80,8 @@ class Policy(models.Model):
     default_engineers = models.PositiveSmallIntegerField(default=1)
     standard_equipment = models.JSONField(default=list, blank=True)
     photo_id_retention_days = models.PositiveIntegerField(default=90)
+
+    objects = PolicyManager()
 
     class Meta:
         verbose_name_plural = "policies"
