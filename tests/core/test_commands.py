@@ -123,3 +123,7 @@ def test_serve_runs_gunicorn_and_answers(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_no_model_change_is_missing_a_migration():
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())

@@ -546,6 +546,22 @@ def test_a_remote_engineer_needs_both_a_phone_and_a_written_channel() -> None:
     assert "contact.remote_engineer.channel_missing" in codes(run(R(remote_engineer=only_skype)))
 
 
+def test_one_hour_is_singular_in_english() -> None:
+    [finding] = of(run(R(visits=(visit(hours="1"),))), "request.reserved_hours.below_minimum")
+    assert "reserves 1 hour," in finding.message_en
+
+
+def test_paperwork_without_a_description_is_numbered() -> None:
+    [finding] = of(run(R(paperwork=(PaperworkFacts("", False),))), "request.paperwork.pending")
+    assert "Paperwork item 1" in finding.message_en and "書類1" in finding.message_ja
+
+
+def test_not_covered_names_the_place() -> None:
+    sapporo = R(site=S(postal_code="060-0001", prefecture="Hokkaido", city="Sapporo"))
+    [finding] = of(run(sapporo), "site.not_covered")
+    assert "北海道札幌市中央区" in finding.message_en and "北海道札幌市中央区" in finding.message_ja
+
+
 def test_short_notice_names_the_lead_time() -> None:
     [finding] = of(run(R(visits=(visit(jst(2026, 11, 30, 14)),))), "request.start.short_notice")
     assert "24 hours" in finding.message_en and "24時間" in finding.message_ja

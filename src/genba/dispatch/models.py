@@ -44,6 +44,7 @@ class Proposal(models.Model):
     decline_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("proposal")
         ordering = ["request", "created_at", "id"]
         constraints = [
             # At most one open proposal per request: the customer answers one offer at a time.

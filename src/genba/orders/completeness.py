@@ -286,7 +286,8 @@ def _words(value: str) -> tuple[str, ...]:
 
 def _phrase(entry: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """An entry as (all its words, its words without the parenthesised detail)."""
-    return _words(entry), _words(re.sub(r"\([^)]*\)", " ", entry))
+    folded = unicodedata.normalize("NFKC", entry)  # full-width brackets too
+    return _words(folded), _words(re.sub(r"\([^)]*\)", " ", folded))
 
 
 def _contains(outer: tuple[str, ...], inner: tuple[str, ...]) -> bool:
@@ -456,7 +457,9 @@ def _check_site(out: _Findings, request: RequestFacts, policy: PolicyRules) -> N
 
     if prefecture is not None:
         rule = coverage_for(site, policy)
-        place = prefecture + (area.city if area is not None else site.city.strip())
+        # The postal data's spelling of the municipality, unless the code is from elsewhere.
+        known = area is not None and area.prefecture == prefecture
+        place = prefecture + (area.city if area is not None and known else site.city.strip())
         if rule is None:
             out.add("site.not_covered", ERROR, "site", place=place)
         elif rule.travel_required:

@@ -115,6 +115,7 @@ class ServiceRequest(models.Model):
     end_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("service request")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["organization", "status", "-created_at"])]
 
@@ -151,6 +152,7 @@ class Visit(models.Model):
     notes = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("visit")
         ordering = ["request", "position", "id"]
 
     def __str__(self) -> str:
