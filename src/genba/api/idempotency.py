@@ -38,6 +38,31 @@ def _check_same(record: IdempotencyRecord, body_hash: str) -> None:
         )
 
 
+def _fingerprint(request) -> str:
+    """What "the same request" means: method, path and body.
+
+    A multipart body is fingerprinted by its fields and its files' contents: its raw bytes are
+    consumed once parsed (reading them again raised), and the boundary changes on every retry.
+    """
+    if request.content_type != "multipart/form-data":
+        return hashlib.sha256(
+            request.method.encode() + request.path.encode() + request.body
+        ).hexdigest()
+    digest = hashlib.sha256(request.method.encode() + request.path.encode())
+    for name in sorted(request.POST):
+        for value in request.POST.getlist(name):
+            digest.update(json.dumps(["field", name, value]).encode())
+    for name in sorted(request.FILES):
+        for upload in request.FILES.getlist(name):
+            content = hashlib.sha256()
+            upload.seek(0)
+            for chunk in upload.chunks():
+                content.update(chunk)
+            upload.seek(0)
+            digest.update(json.dumps(["file", name, upload.name, content.hexdigest()]).encode())
+    return digest.hexdigest()
+
+
 def run(request, user, create, *, status: int = 201):
     """Call `create()` (returns a JSON-able document) at most once per (user, key)."""
     key = request.META.get(HEADER, "").strip()
@@ -48,9 +73,7 @@ def run(request, user, create, *, status: int = 201):
             _("The Idempotency-Key is too long."),
             problems=[FieldProblem("Idempotency-Key", _("At most 200 characters."), "too_long")],
         )
-    body_hash = hashlib.sha256(
-        request.method.encode() + request.path.encode() + request.body
-    ).hexdigest()
+    body_hash = _fingerprint(request)
     existing = IdempotencyRecord.objects.filter(user=user, key=key).first()
     if existing is not None:
         _check_same(existing, body_hash)

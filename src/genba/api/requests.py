@@ -8,6 +8,7 @@ from datetime import datetime
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -36,6 +37,10 @@ class RequestFilters(Schema):
     page_size: int = Field(25, ge=1, le=100)
 
 
+def _aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
 def _detail(request, public_id: str) -> dict:
     return request_detail_document(selectors.get_request_for(request.auth, public_id))
 
@@ -51,10 +56,11 @@ def list_requests(request, filters: Query[RequestFilters]):
             | Q(title__icontains=filters.q)
             | Q(reference__icontains=filters.q)
         )
+    # A date or time without an offset is read in the server's time zone (TIME_ZONE).
     if filters.created_after:
-        qs = qs.filter(created_at__gte=filters.created_after)
+        qs = qs.filter(created_at__gte=_aware(filters.created_after))
     if filters.created_before:
-        qs = qs.filter(created_at__lt=filters.created_before)
+        qs = qs.filter(created_at__lt=_aware(filters.created_before))
     count = qs.count()
     start = (filters.page - 1) * filters.page_size
     page = list(

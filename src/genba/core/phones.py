@@ -9,6 +9,7 @@ Japan.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
@@ -16,6 +17,9 @@ from email_validator import EmailNotValidError, validate_email
 _HOME_REGION = "JP"
 
 
+# Cached: the same few contacts are checked on every read of every request (a list page checks
+# dozens), and parsing is the most expensive step of the completeness check (docs/performance.md).
+@lru_cache(maxsize=8192)
 def normalize_phone(raw: str) -> str | None:
     """E.164 ("+81312345678") for a valid number, else None.
 
@@ -42,6 +46,7 @@ def normalize_phone(raw: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@lru_cache(maxsize=8192)
 def normalize_email(raw: str) -> str | None:
     """The normalised address (domain lower-cased, IDNA handled), or None when it does not parse.
 

@@ -8,6 +8,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
@@ -92,8 +93,8 @@ def attachment_add(
         problems.append(
             FieldProblem(
                 "file",
-                _("The file is larger than %(mb)s MB.")
-                % {"mb": settings.GENBA_ATTACHMENT_MAX_BYTES // (1024 * 1024)},
+                _("The file is larger than the limit of %(limit)s.")
+                % {"limit": filesizeformat(settings.GENBA_ATTACHMENT_MAX_BYTES)},
                 "too_large",
             )
         )

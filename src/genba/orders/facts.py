@@ -47,7 +47,9 @@ class PolicyRules:
     coverage: tuple[CoverageRule, ...] = ()
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any], coverage: tuple[CoverageRule, ...] = ()) -> PolicyRules:
+    def from_dict(
+        cls, data: dict[str, Any], coverage: tuple[CoverageRule, ...] = ()
+    ) -> PolicyRules:
         """From a preset document (contracts/presets/*.json) or a Policy row's values."""
 
         def as_time(value: Any) -> time:

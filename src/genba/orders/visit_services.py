@@ -58,13 +58,14 @@ def _complete_request_if_done(request: ServiceRequest, by) -> None:
     move(request, RequestStatus.COMPLETED, by=by, action="completed", fields=["completed_at"])
 
 
-def _step(visit: Visit, *, by, allowed: set, to: str, action: str, stamp: str) -> Visit:
+def _step(visit: Visit, *, by, allowed: set, to: str, action: str, label: str, stamp: str) -> Visit:
+    """`action` is the audit code; `label` the words a refusal uses in the user's language."""
     visit, request = _lock_visit(visit)
     _require_field_actor(by, visit)
     if visit.status == to:
         return visit
-    require_status(request, _RUNNING, action=action)
-    require_status(visit, allowed, action=action)
+    require_status(request, _RUNNING, action=label)
+    require_status(visit, allowed, action=label)
     setattr(visit, stamp, clock.now())
     move(visit, to, by=by, action=action, fields=[stamp])
     _start_request(request, by)
@@ -79,6 +80,7 @@ def visit_en_route(*, visit: Visit, by) -> Visit:
         allowed={VisitStatus.RELEASED},
         to=VisitStatus.EN_ROUTE,
         action="en_route",
+        label=_("set out"),
         stamp="en_route_at",
     )
 
@@ -92,6 +94,7 @@ def visit_arrive(*, visit: Visit, by) -> Visit:
         allowed={VisitStatus.RELEASED, VisitStatus.EN_ROUTE},
         to=VisitStatus.ON_SITE,
         action="arrived",
+        label=_("record the arrival"),
         stamp="arrived_at",
     )
 
@@ -104,6 +107,7 @@ def visit_start_work(*, visit: Visit, by) -> Visit:
         allowed={VisitStatus.ON_SITE},
         to=VisitStatus.WORKING,
         action="work_started",
+        label=_("start work"),
         stamp="work_started_at",
     )
 

@@ -1,0 +1,19 @@
+"""Run every benchmark: `python -m bench` (or `make bench`)."""
+
+import os
+import sys
+import tempfile
+
+os.environ.setdefault("GENBA_DATA_DIR", tempfile.mkdtemp(prefix="genba-bench-"))
+os.environ.setdefault("SECRET_KEY", "bench-only-" + "x" * 40)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genba.settings")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver")
+os.environ.setdefault("GENBA_SSL_REDIRECT", "0")
+
+from bench import api_requests, completeness  # noqa: E402
+
+if __name__ == "__main__":
+    only = sys.argv[1:]
+    for module in (completeness, api_requests):
+        if not only or module.__name__.split(".")[-1] in only:
+            module.main()
