@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import BaseModel as Schema
 from pydantic import AwareDatetime
+from pydantic import BaseModel as Schema
 
 
 class FindingOut(Schema):
