@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from tests.orders.helpers import new_request
 
 from genba.core.models import AuditEvent
+from tests.orders.helpers import new_request
 
 pytestmark = pytest.mark.django_db
 

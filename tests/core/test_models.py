@@ -27,7 +27,9 @@ def test_contact_phone_is_stored_in_e164_and_as_typed(acme):
     contact = Contact.objects.create(organization=acme, name="Taro", phone_input="03-1234-5678")
     assert contact.phone == "+81312345678"
     assert contact.phone_input == "03-1234-5678"
-    foreign = Contact.objects.create(organization=acme, name="Jane", phone_input="+1 (415) 555-0132")
+    foreign = Contact.objects.create(
+        organization=acme, name="Jane", phone_input="+1 (415) 555-0132"
+    )
     assert foreign.phone == "+14155550132"
 
 
@@ -67,5 +69,7 @@ def test_exempt_contract_needs_a_recorded_reason(acme, ecorpone):
     with pytest.raises(ValidationError) as error:
         contract.full_clean()
     assert "exempt_reason" in error.value.message_dict
-    contract.exempt_reason = "Export of a service: work on equipment leaving Japan (provider's decision)"
+    contract.exempt_reason = (
+        "Export of a service: work on equipment leaving Japan (provider's decision)"
+    )
     contract.full_clean()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from tests.factories import complete_order
-
 from genba.core import clock
 from genba.dispatch import services as dispatch
 from genba.orders import services, visit_services
 from genba.orders.inputs import RequestIn
+from tests.factories import complete_order
 
 # complete_order()'s visit: Tuesday 2026-12-08 10:00 JST.
 VISIT_START = datetime.fromisoformat("2026-12-08T10:00:00+09:00")

@@ -6,12 +6,12 @@ import threading
 
 import pytest
 from django.db import connection
-from tests.orders.helpers import proposed, reload, submitted
 
 from genba.core.models import AuditEvent
 from genba.dispatch import services as dispatch
 from genba.orders import services
 from genba.orders.models import RequestStatus
+from tests.orders.helpers import proposed, reload, submitted
 
 
 def _race(times: int, action):

@@ -5,16 +5,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from tests.orders.helpers import (
-    VISIT_START,
-    approved,
-    new_request,
-    on_site,
-    proposed,
-    released,
-    reload,
-    submitted,
-)
 
 from genba.core import clock
 from genba.core.errors import NotAllowed, TransitionRefused, ValidationFailed
@@ -25,6 +15,16 @@ from genba.orders import services, visit_services
 from genba.orders.inputs import RequestIn
 from genba.orders.models import RequestStatus, VisitStatus
 from genba.orders.signals import transitioned
+from tests.orders.helpers import (
+    VISIT_START,
+    approved,
+    new_request,
+    on_site,
+    proposed,
+    released,
+    reload,
+    submitted,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,46 @@
+"""The API describes itself: /api/v1/openapi.json and the docs page."""
+
+from __future__ import annotations
+
+from django.test import Client
+
+PATHS = {
+    "/api/v1/me",
+    "/api/v1/requests",
+    "/api/v1/requests/{request_id}",
+    "/api/v1/requests/{request_id}/submit",
+    "/api/v1/requests/{request_id}/cancel",
+    "/api/v1/requests/{request_id}/proposals/{proposal_id}/approve",
+    "/api/v1/requests/{request_id}/proposals/{proposal_id}/decline",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/sign-off",
+    "/api/v1/requests/{request_id}/attachments",
+    "/api/v1/requests/{request_id}/attachments/{attachment_id}",
+    "/api/v1/sites",
+    "/api/v1/sites/{site_id}",
+    "/api/v1/contacts",
+    "/api/v1/contacts/{contact_id}",
+}
+
+
+def test_the_openapi_document_lists_every_path(db):
+    response = Client().get("/api/v1/openapi.json")
+
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["info"]["title"] == "Genba API"
+    assert set(schema["paths"]) == PATHS
+    assert set(schema["paths"]["/api/v1/requests"]) == {"get", "post"}
+    assert set(schema["paths"]["/api/v1/requests/{request_id}"]) == {"get", "patch"}
+
+
+def test_the_openapi_document_declares_bearer_authentication(db):
+    schema = Client().get("/api/v1/openapi.json").json()
+    schemes = schema["components"]["securitySchemes"]
+    assert any(s.get("scheme") == "bearer" for s in schemes.values())
+
+
+def test_the_docs_page_renders(db):
+    response = Client().get("/api/v1/docs")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    assert b"openapi.json" in response.content
