@@ -130,3 +130,12 @@ def api_as():
 def on_postgres():
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: set DATABASE_URL=postgres://... (CI runs these)")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_messages():
+    """The Japanese messages are compiled at install (make); compile here too so a bare `pytest`
+    tests the same thing."""
+    from django.core.management import call_command
+
+    call_command("compilemessages", locale=["ja"], verbosity=0)

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path
+from django.urls import path, re_path
 
+from genba.api.fallbacks import unknown_path
 from genba.api.router import api
 
 
@@ -12,5 +13,6 @@ def healthz(request):
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    re_path(r"^api/(?P<path>.*)$", unknown_path),
     path("healthz", healthz),
 ]

@@ -333,3 +333,19 @@ def test_an_engineer_records_a_sign_off_only_naming_the_customers_signer(
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "completed"
     assert response.json()["visits"][0]["signed_off_by_name"] == "Taro Yamada"
+
+
+def test_cancel_without_a_body_is_accepted(alice_api):
+    request_id = create(alice_api)["id"]
+    # As `curl -X POST` sends it: no body at all.
+    response = alice_api.client.generic("POST", f"/api/v1/requests/{request_id}/cancel")
+    assert response.status_code == 200, response.content
+    assert response.json()["status"] == "cancelled"
+
+
+def test_a_customer_signs_off_without_a_body(alice_api, alice, carol, ken):
+    document, visit = on_site(alice_api, carol=carol, ken=ken)
+    url = f"/api/v1/requests/{document['id']}/visits/{visit.public_id}/sign-off"
+    response = alice_api.client.generic("POST", url)
+    assert response.status_code == 200, response.content
+    assert response.json()["visits"][0]["signed_off_by_name"] == alice.get_full_name()

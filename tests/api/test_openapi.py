@@ -44,3 +44,16 @@ def test_the_docs_page_renders(db):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/html")
     assert b"openapi.json" in response.content
+
+
+def test_an_unknown_api_path_is_a_problem_404(alice_api):
+    response = alice_api.get("/api/v1/nothing-here")
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+
+
+def test_a_wrong_method_is_a_problem_405(alice_api):
+    response = alice_api.client.delete("/api/v1/requests")
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert "GET" in response["Allow"]

@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import File, Form, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -111,9 +111,9 @@ def submit_request(request, request_id: str):
 
 
 @router.post("/{request_id}/cancel", response=RequestDetailOut, summary="Cancel the request")
-def cancel_request(request, request_id: str, data: ReasonIn):
+def cancel_request(request, request_id: str, data: Body[ReasonIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)
-    services.request_cancel(request=target, by=request.auth, reason=data.reason)
+    services.request_cancel(request=target, by=request.auth, reason=data.reason if data else "")
     return _detail(request, request_id)
 
 
@@ -151,9 +151,10 @@ def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn)
     response=RequestDetailOut,
     summary="Sign off a visit",
 )
-def sign_off_visit(request, request_id: str, visit_id: str, data: SignOffIn):
+def sign_off_visit(request, request_id: str, visit_id: str, data: Body[SignOffIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)
     visit = get_object_or_404(Visit, request=target, public_id=visit_id)
+    data = data or SignOffIn()
     visit_services.visit_sign_off(
         visit=visit, by=request.auth, signer_name=data.signer_name, signed_at=data.signed_at
     )
