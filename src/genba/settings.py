@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "ninja",  # its Swagger UI files are served from here, not from a CDN
     "genba.core",
     "genba.accounts",
     "genba.contracts",

@@ -57,3 +57,9 @@ def test_a_wrong_method_is_a_problem_405(alice_api):
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert "GET" in response["Allow"]
+
+
+def test_the_docs_page_loads_swagger_from_our_own_static_files(client):
+    page = client.get("/api/v1/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in page
+    assert "cdn" not in page.lower()

@@ -48,3 +48,32 @@ def test_customers_cannot_open_the_admin(alice):
     response = client.get("/admin/orders/servicerequest/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_back_office_edits_are_audited(staff_client, alice):
+    from genba.core.models import AuditEvent
+    from genba.orders.models import ServiceRequest
+    from tests.orders.helpers import new_request
+
+    request = new_request(alice)
+    url = f"/admin/sites/site/{request.site.pk}/change/"
+    form = staff_client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and not isinstance(v, bool)}
+    data.update(floor="7", is_datacenter="on")
+    response = staff_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    event = AuditEvent.objects.get(object_id=request.site.public_id, action="admin_changed")
+    assert "floor" in event.data["fields"]
+    assert ServiceRequest.objects.get(pk=request.pk).site.floor == "7"
+
+
+def test_requests_are_not_created_in_the_admin(staff_client):
+    assert staff_client.get("/admin/orders/servicerequest/add/").status_code == 403
+
+
+def test_the_request_page_shows_the_open_findings(staff_client, alice):
+    from tests.orders.helpers import new_request
+
+    request = new_request(alice, reference="")
+    page = staff_client.get(f"/admin/orders/servicerequest/{request.pk}/change/").content.decode()
+    assert "request.reference.missing" in page

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from genba.contracts.models import Contract, Policy
+from genba.core.admin import AuditedAdminMixin
 from genba.sites.models import CoverageZone
 
 
@@ -10,7 +11,7 @@ class CoverageZoneInline(admin.TabularInline):
 
 
 @admin.register(Policy)
-class PolicyAdmin(admin.ModelAdmin):
+class PolicyAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "key",
         "name",
@@ -23,7 +24,7 @@ class PolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contract)
-class ContractAdmin(admin.ModelAdmin):
+class ContractAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
         "organization",
         "name",

@@ -29,3 +29,18 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class AuditedAdminMixin:
+    """Back-office edits land in the audit trail too: who changed which fields of what, and when."""
+
+    def save_model(self, request, obj, form, change):
+        from genba.core import audit
+
+        super().save_model(request, obj, form, change)
+        audit.record(
+            actor=request.user,
+            obj=obj,
+            action="admin_changed" if change else "admin_created",
+            data={"fields": sorted(form.changed_data)},
+        )

@@ -29,7 +29,7 @@ def record(
         if organization is not None
         else getattr(obj, "organization", None),
         object_type=obj._meta.model_name,
-        object_id=obj.public_id,
+        object_id=getattr(obj, "public_id", None) or f"{obj._meta.model_name}:{obj.pk}",
         action=action,
         from_state=from_state,
         to_state=to_state,

@@ -2,7 +2,9 @@
 through the transition services, so that every change is guarded and audited."""
 
 from django.contrib import admin
+from django.utils.html import format_html_join
 
+from genba.core.admin import AuditedAdminMixin
 from genba.orders.models import (
     Attachment,
     EquipmentLine,
@@ -85,22 +87,41 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(admin.ModelAdmin):
+class ServiceRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """Requests are created by customers (API, portal, e-mail), never here; staff correct details.
+    Who ordered, under which contract and policy, is not editable: it decides the rules and price."""
+
     list_display = ("public_id", "title", "organization", "status", "urgency", "created_at")
     list_filter = ("status", "urgency", "policy", "organization")
     list_select_related = ("organization",)
     search_fields = ("public_id", "title", "reference")
     date_hierarchy = "created_at"
-    readonly_fields = _LIFECYCLE
+    readonly_fields = ("open_findings", "organization", "contract", "policy", *_LIFECYCLE)
     raw_id_fields = ("site", "local_contact", "remote_engineer")
     inlines = [VisitInline, EquipmentInline, ItemInline, PaperworkInline, AttachmentInline]
+
+    def has_add_permission(self, request):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
 
+    @admin.display(description="Open findings")
+    def open_findings(self, obj):
+        from genba.orders.selectors import request_findings
+
+        findings = request_findings(obj)
+        if not findings:
+            return "—"
+        return format_html_join(
+            "\n",
+            "<div><b>{}</b> {} <code>{}</code>: {}</div>",
+            ((f.severity, f.code, f.field, f.message_en) for f in findings),
+        )
+
 
 @admin.register(Visit)
-class VisitAdmin(admin.ModelAdmin):
+class VisitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("public_id", "request", "status", "scheduled_start", "reserved_hours")
     list_filter = ("status",)
     list_select_related = ("request",)

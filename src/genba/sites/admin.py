@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from genba.core.admin import AuditedAdminMixin
 from genba.sites.models import Contact, CoverageArea, CoverageZone, Site
 
 
@@ -9,14 +10,14 @@ class CoverageAreaInline(admin.TabularInline):
 
 
 @admin.register(CoverageZone)
-class CoverageZoneAdmin(admin.ModelAdmin):
+class CoverageZoneAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("code", "name", "policy", "travel_required")
     list_filter = ("policy", "travel_required")
     inlines = [CoverageAreaInline]
 
 
 @admin.register(CoverageArea)
-class CoverageAreaAdmin(admin.ModelAdmin):
+class CoverageAreaAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("prefecture", "municipality_code", "municipality_name", "zone")
     list_filter = ("zone__policy", "zone")
     list_select_related = ("zone",)
@@ -24,7 +25,7 @@ class CoverageAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "organization", "prefecture", "city", "is_datacenter", "public_id")
     list_filter = ("is_datacenter", "organization")
     list_select_related = ("organization",)
@@ -33,7 +34,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(admin.ModelAdmin):
+class ContactAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "organization", "phone", "email", "language", "public_id")
     list_filter = ("organization", "language")
     list_select_related = ("organization",)
