@@ -106,6 +106,11 @@ class ServiceRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        # What a coordinator looks at first: whose request, where it stands, what is missing.
+        first = ["public_id", "status", "organization", "open_findings"]
+        return first + [f for f in super().get_fields(request, obj) if f not in first]
+
     @admin.display(description="Open findings")
     def open_findings(self, obj):
         from genba.orders.selectors import request_findings
