@@ -21,3 +21,8 @@ def carol_api(carol, api_as):
 @pytest.fixture
 def ken_api(ken, api_as):
     return api_as(ken)
+
+
+@pytest.fixture
+def bill_api(bill, api_as):
+    return api_as(bill)

@@ -19,6 +19,13 @@ PATHS = {
     "/api/v1/sites/{site_id}",
     "/api/v1/contacts",
     "/api/v1/contacts/{contact_id}",
+    "/api/v1/invoices",
+    "/api/v1/invoices/queue",
+    "/api/v1/invoices/export.csv",
+    "/api/v1/invoices/{invoice_id}",
+    "/api/v1/invoices/{invoice_id}/pdf",
+    "/api/v1/invoices/{invoice_id}/credit-note",
+    "/api/v1/quotes",
 }
 
 

@@ -157,6 +157,7 @@ def request_document(request: ServiceRequest, rules: dict | None = None) -> dict
                 "created_at": p.created_at,
                 "decided_at": p.decided_at,
                 "decline_reason": p.decline_reason,
+                "estimate": p.estimate,
                 "engineers": _engineers(p, request),
             }
             for p in request.proposals.all()

@@ -9,6 +9,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from genba.api import problems
 from genba.api.auth import TokenAuth
+from genba.api.invoices import router as invoices_router
+from genba.api.quotes import router as quotes_router
 from genba.api.requests import router as requests_router
 from genba.api.schemas import MeOut
 from genba.api.sites import router as sites_router
@@ -35,6 +37,8 @@ api.add_exception_handler(HttpError, problems.on_http_error)
 
 api.add_router("/requests", requests_router)
 api.add_router("", sites_router)
+api.add_router("/invoices", invoices_router)
+api.add_router("/quotes", quotes_router)
 
 
 @api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")

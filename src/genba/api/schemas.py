@@ -6,7 +6,7 @@ validator costs about a third of a list request (docs/performance.md).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import AwareDatetime
@@ -104,6 +104,9 @@ class ProposalOut(Schema):
     created_at: datetime
     decided_at: datetime | None
     decline_reason: str
+    # The estimate offered with the proposal: the `genba quote` document (lines split into business
+    # and after-hours pieces, subtotal, taxes, total); hours and multipliers as exact decimal strings.
+    estimate: dict
     engineers: list[EngineerOut]
 
 
@@ -188,3 +191,64 @@ class MeOut(Schema):
     organization: str | None
     language: str
     time_zone: str
+
+
+class InvoiceLineOut(Schema):
+    visit: str
+    kind: str
+    description: str
+    start: datetime | None
+    end: datetime | None
+    hours: Decimal
+    engineers: int
+    rate: int
+    multiplier: Decimal
+    after_hours: bool
+    overtime: bool
+    amount: int
+
+
+class TaxOut(Schema):
+    rate: str
+    base: int
+    amount: int
+
+
+class InvoiceOut(Schema):
+    id: str
+    number: str
+    kind: str
+    request_id: str
+    credits: str | None
+    issue_date: date
+    due_date: date
+    issued_at: datetime
+    deadline_at: datetime | None
+    late: bool
+    currency: str
+    subtotal: int
+    tax_amount: int
+    total: int
+    tax_treatment: str
+    taxes: list[TaxOut]
+    recipient_name: str
+    reference: str
+    lines: list[InvoiceLineOut]
+    pdf_url: str
+
+
+class InvoicePage(Schema):
+    items: list[InvoiceOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int
+
+
+class QueueRowOut(Schema):
+    request_id: str
+    customer: str
+    title: str
+    completed_at: datetime | None
+    deadline_at: datetime | None
+    late: bool

@@ -41,3 +41,7 @@ def new_attachment_id() -> str:
 
 def new_org_id() -> str:
     return new_public_id("org")
+
+
+def new_invoice_id() -> str:
+    return new_public_id("inv")

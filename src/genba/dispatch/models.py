@@ -7,6 +7,7 @@ here already because approval is part of the ordering flow.
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,9 @@ class Proposal(models.Model):
     )
     engineers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="proposals")
     message = models.TextField(blank=True)
+    # The estimate shown with the offer (genba.pricing, as `genba quote` prints it), kept as offered.
+    # Decimals (hours, multipliers) are kept as exact strings, as everywhere in the API.
+    estimate = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

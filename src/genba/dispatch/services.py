@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role, User
+from genba.billing.pricing_bridge import estimate_document
 from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
 from genba.dispatch.models import Proposal, ProposalStatus
@@ -41,7 +42,10 @@ def proposal_create(
         )
     if problems:
         raise ValidationFailed(_("The proposal is not valid."), problems=problems)
-    proposal = Proposal.objects.create(request=request, created_by=by, message=message.strip())
+    # The estimate travels with the offer, priced by the same code as the invoice (planned visits).
+    proposal = Proposal.objects.create(
+        request=request, created_by=by, message=message.strip(), estimate=estimate_document(request)
+    )
     proposal.engineers.set(list(unique))
     move(
         request,

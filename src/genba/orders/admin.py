@@ -12,6 +12,7 @@ from genba.orders.models import (
     PaperworkItem,
     ServiceRequest,
     Visit,
+    VisitExpense,
 )
 
 _LIFECYCLE = (
@@ -167,5 +168,5 @@ class AttachmentAdmin(admin.ModelAdmin):
     exclude = ("file",)
 
 
-for model in (EquipmentLine, ItemToBring, PaperworkItem):
+for model in (EquipmentLine, ItemToBring, PaperworkItem, VisitExpense):
     admin.site.register(model)

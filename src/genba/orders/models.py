@@ -253,3 +253,21 @@ class Attachment(models.Model):
     @property
     def organization(self):
         return self.request.organization
+
+
+class VisitExpense(models.Model):
+    """Train tickets, hotel, parts: charged at cost whatever the outcome (rulebook §5.5)."""
+
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="expenses")
+    description = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField(help_text="yen, tax excluded")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["visit", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description} ¥{self.amount:,}"

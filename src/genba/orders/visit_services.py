@@ -26,7 +26,7 @@ from genba.orders.transitions import lock, move, require_status
 _RUNNING = {RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
 
 
-def _lock_visit(visit: Visit) -> tuple[Visit, ServiceRequest]:
+def lock_visit(visit: Visit) -> tuple[Visit, ServiceRequest]:
     # The request row is locked first, always in that order, so that two visits of one request
     # ending at once cannot both miss that the other ended (and leave it never completed).
     request = lock(ServiceRequest, visit.request_id)
@@ -35,7 +35,7 @@ def _lock_visit(visit: Visit) -> tuple[Visit, ServiceRequest]:
     return visit, request
 
 
-def _require_field_actor(user, visit: Visit) -> None:
+def require_field_actor(user, visit: Visit) -> None:
     if user.role in (Role.COORDINATOR, Role.ADMIN):
         return
     if user.role == Role.ENGINEER and visit.assigned_engineers.filter(pk=user.pk).exists():
@@ -60,8 +60,8 @@ def _complete_request_if_done(request: ServiceRequest, by) -> None:
 
 def _step(visit: Visit, *, by, allowed: set, to: str, action: str, label: str, stamp: str) -> Visit:
     """`action` is the audit code; `label` the words a refusal uses in the user's language."""
-    visit, request = _lock_visit(visit)
-    _require_field_actor(by, visit)
+    visit, request = lock_visit(visit)
+    require_field_actor(by, visit)
     if visit.status == to:
         return visit
     require_status(request, _RUNNING, action=label)
@@ -120,13 +120,13 @@ def visit_sign_off(
 
     Repeating a sign-off that already happened answers the visit as it is (clients retry).
     """
-    visit, request = _lock_visit(visit)
+    visit, request = lock_visit(visit)
     if by.role == Role.CUSTOMER:
         if by.organization_id != request.organization_id:
             raise NotAllowed(_("Only the ordering customer may sign off."), code="role")
     else:
         # The provider records a sign-off only on the customer's word, so the signer is named.
-        _require_field_actor(by, visit)
+        require_field_actor(by, visit)
     if visit.status == VisitStatus.SIGNED_OFF:
         return visit
     require_status(visit, {VisitStatus.ON_SITE, VisitStatus.WORKING}, action=_("sign off"))
@@ -171,8 +171,8 @@ def visit_no_access(*, visit: Visit, by, reason: str) -> Visit:
 
     The full reservation is charged (rulebook §3), which the pricing reads from this status.
     """
-    visit, request = _lock_visit(visit)
-    _require_field_actor(by, visit)
+    visit, request = lock_visit(visit)
+    require_field_actor(by, visit)
     if visit.status == VisitStatus.NO_ACCESS:
         return visit
     require_status(request, _RUNNING, action=_("record no access"))
@@ -203,7 +203,7 @@ def visit_no_access(*, visit: Visit, by, reason: str) -> Visit:
 @transaction.atomic
 def visit_cancel(*, visit: Visit, by, reason: str) -> Visit:
     """A coordinator drops one visit of a running request (the others go on)."""
-    visit, request = _lock_visit(visit)
+    visit, request = lock_visit(visit)
     if by.role not in (Role.COORDINATOR, Role.ADMIN):
         raise NotAllowed(_("Only a coordinator may cancel a visit."), code="role")
     if visit.status == VisitStatus.CANCELLED:

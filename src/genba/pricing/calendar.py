@@ -10,9 +10,8 @@ zone with daylight saving would still split correctly (Asia/Tokyo has none today
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -20,6 +19,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 Segment = tuple[datetime, datetime, bool]
+
+_DAY_CACHE_SIZE = 4096
+_MISSING = object()
 
 
 @lru_cache(maxsize=256)
@@ -48,6 +50,10 @@ class BusinessCalendar:
     holidays_after_hours: bool
     year_end_closure: bool
     _zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    # Day ordinal -> that day's business interval in UTC (or None): see business_interval().
+    _days: dict[int, tuple[datetime, datetime] | None] = field(
+        init=False, repr=False, compare=False, hash=False
+    )
 
     def __post_init__(self) -> None:
         if not self.business_start < self.business_end:
@@ -57,6 +63,7 @@ class BusinessCalendar:
         if any(day not in range(7) for day in self.business_days):
             raise ValueError("business_days must be weekday numbers 0 (Monday) to 6 (Sunday)")
         object.__setattr__(self, "_zone", ZoneInfo(self.time_zone))
+        object.__setattr__(self, "_days", {})
 
     @classmethod
     def from_policy(cls, policy: CalendarPolicy) -> BusinessCalendar:
@@ -94,15 +101,26 @@ class BusinessCalendar:
 
     # --- windows ---------------------------------------------------------------------------------
 
-    def _business_intervals(self, first: date, last: date) -> Iterator[tuple[datetime, datetime]]:
-        """Each business day's [start, end) between two local dates inclusive, in UTC, in order."""
-        day = first
-        while day <= last:
-            if self.is_business_day(day):
-                opens = datetime.combine(day, self.business_start, tzinfo=self._zone)
-                closes = datetime.combine(day, self.business_end, tzinfo=self._zone)
-                yield opens.astimezone(UTC), closes.astimezone(UTC)
-            day += timedelta(days=1)
+    def business_interval(self, day: date) -> tuple[datetime, datetime] | None:
+        """The day's business hours [opens, closes) in UTC, or None when the day has none.
+
+        Cached per calendar and day: pricing asks for the same few days thousands of times a second,
+        and building two zoned datetimes plus the holiday lookup is most of the cost of a split.
+        """
+        ordinal = day.toordinal()
+        try:
+            return self._days[ordinal]
+        except KeyError:
+            pass
+        interval: tuple[datetime, datetime] | None = None
+        if self.is_business_day(day):
+            opens = datetime.combine(day, self.business_start, tzinfo=self._zone)
+            closes = datetime.combine(day, self.business_end, tzinfo=self._zone)
+            interval = (opens.astimezone(UTC), closes.astimezone(UTC))
+        if len(self._days) >= _DAY_CACHE_SIZE:
+            self._days.clear()  # crude but bounded: a long-running server prices a few years at most
+        self._days[ordinal] = interval
+        return interval
 
     def segments(self, start: datetime, end: datetime) -> list[Segment]:
         """[start, end) cut at every business/after-hours boundary: (from, to, is_business) pieces.
@@ -110,47 +128,51 @@ class BusinessCalendar:
         The pieces are contiguous, cover the window exactly, alternate in kind (adjacent pieces of the
         same kind are merged) and are expressed in the policy's zone. An empty window gives no piece.
         """
-        _require_aware(start, "start")
-        _require_aware(end, "end")
-        if end < start:
+        if start.tzinfo is None or start.utcoffset() is None:
+            raise ValueError("start must be an aware datetime (with a time zone)")
+        if end.tzinfo is None or end.utcoffset() is None:
+            raise ValueError("end must be an aware datetime (with a time zone)")
+        lo = start if start.tzinfo is UTC else start.astimezone(UTC)
+        hi = end if end.tzinfo is UTC else end.astimezone(UTC)
+        if hi < lo:
             raise ValueError("end must not be before start")
-        lo, hi = start.astimezone(UTC), end.astimezone(UTC)
         if lo == hi:
             return []
 
         # A day's business hours can only meet the window if the day is within one day of its ends in
         # local time; the margin also absorbs any zone offset.
-        first = lo.astimezone(self._zone).date() - timedelta(days=1)
-        last = hi.astimezone(self._zone).date() + timedelta(days=1)
-
-        pieces: list[Segment] = []
+        zone = self._zone
+        ordinal = lo.astimezone(zone).toordinal() - 1
+        last = hi.astimezone(zone).toordinal() + 1
+        days = self._days
+        pieces: list[tuple[datetime, datetime, bool]] = []
         cursor = lo
-        for opens, closes in self._business_intervals(first, last):
+        while ordinal <= last:
+            interval = days.get(ordinal, _MISSING)
+            if interval is _MISSING:
+                interval = self.business_interval(date.fromordinal(ordinal))
+            ordinal += 1
+            if interval is None:
+                continue
+            opens, closes = interval
             if closes <= cursor:
                 continue
             if opens >= hi:
                 break
             if opens > cursor:
                 pieces.append((cursor, opens, False))
-            cursor_end = min(closes, hi)
-            pieces.append((max(opens, cursor), cursor_end, True))
-            cursor = cursor_end
+            else:
+                opens = cursor
+            cursor = closes if closes < hi else hi
+            if pieces and pieces[-1][2] and pieces[-1][1] == opens:
+                # Business hours ending at midnight and reopening at once are one piece.
+                pieces[-1] = (pieces[-1][0], cursor, True)
+            else:
+                pieces.append((opens, cursor, True))
         if cursor < hi:
             pieces.append((cursor, hi, False))
-
-        merged: list[Segment] = []
-        for piece in pieces:
-            if merged and merged[-1][2] == piece[2] and merged[-1][1] == piece[0]:
-                merged[-1] = (merged[-1][0], piece[1], piece[2])
-            else:
-                merged.append(piece)
-        return [(a.astimezone(self._zone), b.astimezone(self._zone), kind) for a, b, kind in merged]
+        return [(a.astimezone(zone), b.astimezone(zone), kind) for a, b, kind in pieces]
 
     def window_has_after_hours(self, start: datetime, end: datetime) -> bool:
         """Whether any minute of [start, end) is after-hours."""
         return any(not is_business for _, _, is_business in self.segments(start, end))
-
-
-def _require_aware(value: datetime, name: str) -> None:
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"{name} must be an aware datetime (with a time zone)")

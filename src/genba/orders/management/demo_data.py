@@ -6,12 +6,30 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from genba.accounts.models import Role
+from genba.billing.services import invoice_issue
 from genba.core import clock
 from genba.dispatch import services as dispatch
 from genba.orders import services, visit_services
+from genba.orders.expenses import visit_expense_add
 from genba.orders.inputs import RequestIn
 
 JST = ZoneInfo("Asia/Tokyo")
+
+ISSUER = {
+    "legal_name": "Genba Field Services KK",
+    "legal_name_ja": "現場フィールドサービス株式会社",
+    "registration_number": "T9010401234567",
+    "postal_code": "100-0005",
+    "address": "1-1-1 Marunouchi, Chiyoda-ku, Tokyo",
+    "address_ja": "東京都千代田区丸の内1-1-1",
+    "phone": "+81 3-1234-5000",
+    "email": "billing@genba.example",
+    "bank_name": "みずほ銀行 (Mizuho Bank)",
+    "bank_branch": "丸の内 (Marunouchi)",
+    "account_type": "ordinary",
+    "account_number": "1234567",
+    "account_holder": "ゲンバフィールドサービス（カ",
+}
 
 # (code, name, travel and accommodation needed, [(prefecture, municipality code, name)])
 COVERAGE = [
@@ -211,6 +229,13 @@ def build_requests(users: dict, *, now: datetime) -> int:
             visit_services.visit_arrive(visit=visit, by=engineer)
         with at(start + timedelta(minutes=10)):
             visit_services.visit_start_work(visit=visit, by=engineer)
+            if request.site.prefecture in ("Osaka", "大阪府"):
+                visit_expense_add(
+                    visit=visit,
+                    by=engineer,
+                    description="Shinkansen Tokyo–Shin-Osaka (return)",
+                    amount=29440,
+                )
         if target == "in_progress":
             return request
         with at(start + timedelta(hours=2, minutes=40)):
@@ -220,7 +245,7 @@ def build_requests(users: dict, *, now: datetime) -> int:
         if target == "completed":
             return request
         with at(start + timedelta(days=1)):
-            services.request_mark_invoiced(request=request, by=billing, invoice_number="(demo)")
+            invoice_issue(request=request, by=billing)
         if target == "invoiced":
             return request
         with at(start + timedelta(days=20)):

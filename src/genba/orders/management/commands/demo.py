@@ -15,9 +15,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from genba.accounts.models import Organization, OrganizationKind, Role, User
+from genba.billing.models import IssuerProfile
 from genba.contracts.models import Contract, ContractKind, Policy
 from genba.core import clock
-from genba.orders.management.demo_data import COVERAGE, ENGINEERS, STAFF, build_requests
+from genba.orders.management.demo_data import COVERAGE, ENGINEERS, ISSUER, STAFF, build_requests
 
 DEMO_PASSWORD = "genba-demo-2026"
 
@@ -41,6 +42,7 @@ class Command(BaseCommand):
             provider, acme, globex = self._organizations()
             self._coverage()
             self._contracts(acme, globex)
+            IssuerProfile.objects.update_or_create(pk=1, defaults=ISSUER)
             users = self._users(provider, acme, globex)
         created = 0
         if not acme.requests.exists():
@@ -57,10 +59,20 @@ class Command(BaseCommand):
             },
         )
         acme, _ = Organization.objects.update_or_create(
-            name="Acme Inc.", defaults={"kind": OrganizationKind.CUSTOMER, "country": "US"}
+            name="Acme Inc.",
+            defaults={
+                "kind": OrganizationKind.CUSTOMER,
+                "country": "US",
+                "billing_address": "500 Market Street, San Francisco, CA 94105, USA",
+            },
         )
         globex, _ = Organization.objects.update_or_create(
-            name="Globex Corp.", defaults={"kind": OrganizationKind.CUSTOMER, "country": "DE"}
+            name="Globex Corp.",
+            defaults={
+                "kind": OrganizationKind.CUSTOMER,
+                "country": "DE",
+                "billing_address": "Friedrichstraße 100, 10117 Berlin, Germany",
+            },
         )
         return provider, acme, globex
 

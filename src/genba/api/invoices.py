@@ -1,0 +1,182 @@
+"""/api/v1/invoices: a customer's invoices (list, read, PDF); billing issues, credits and exports."""
+
+from __future__ import annotations
+
+import math
+
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from ninja import Query, Router
+from pydantic import BaseModel, Field
+
+from genba.api import idempotency
+from genba.api.schemas import InvoiceOut, InvoicePage, QueueRowOut
+from genba.billing import selectors, services
+from genba.billing.exports import invoices_csv
+from genba.billing.models import InvoiceLine
+from genba.billing.pdf import render_invoice_pdf
+from genba.orders.selectors import get_request_for
+from genba.orders.transitions import require_role
+
+router = Router(tags=["invoices"])
+
+
+class InvoiceFilters(BaseModel):
+    year: int | None = Field(None, ge=2000, le=2100)
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+class IssueIn(BaseModel):
+    request_id: str = Field(min_length=3, max_length=40)
+
+
+class CreditIn(BaseModel):
+    reason: str = Field(max_length=2000)
+
+
+def invoice_document(invoice) -> dict:
+    return {
+        "id": invoice.public_id,
+        "number": invoice.number,
+        "kind": invoice.kind,
+        "request_id": invoice.request.public_id,
+        "credits": invoice.credits.number if invoice.credits_id else None,
+        "issue_date": invoice.issue_date,
+        "due_date": invoice.due_date,
+        "issued_at": invoice.issued_at,
+        "deadline_at": invoice.deadline_at,
+        "late": invoice.is_late,
+        "currency": invoice.currency,
+        "subtotal": invoice.subtotal,
+        "tax_amount": invoice.tax_amount,
+        "total": invoice.total,
+        "tax_treatment": invoice.tax_treatment,
+        "taxes": invoice.taxes,
+        "recipient_name": invoice.recipient_name,
+        "reference": invoice.reference,
+        "lines": [
+            {
+                "visit": line.visit_label,
+                "kind": line.kind,
+                "description": line.description,
+                "start": line.start,
+                "end": line.end,
+                "hours": line.hours,
+                "engineers": line.engineers,
+                "rate": line.rate,
+                "multiplier": line.multiplier,
+                "after_hours": line.after_hours,
+                "overtime": line.overtime,
+                "amount": line.amount,
+            }
+            for line in invoice.lines.all()
+        ],
+        "pdf_url": f"/api/v1/invoices/{invoice.public_id}/pdf",
+    }
+
+
+def _with_lines(qs):
+    return qs.prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")))
+
+
+@router.get("", response=InvoicePage, summary="Invoices and credit notes you may see")
+def list_invoices(request, filters: Query[InvoiceFilters]):
+    qs = selectors.invoices_visible_to(request.auth)
+    if filters.year:
+        qs = qs.filter(issue_date__year=filters.year)
+    count = qs.count()
+    start = (filters.page - 1) * filters.page_size
+    page = _with_lines(qs.order_by("-issue_date", "-number"))[start : start + filters.page_size]
+    return {
+        "items": [invoice_document(i) for i in page],
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, math.ceil(count / filters.page_size)),
+    }
+
+
+@router.get("/export.csv", summary="CSV export (billing)", response={200: None})
+def export_csv(request, filters: Query[InvoiceFilters]):
+    require_role(request.auth, "billing", "admin")
+    qs = selectors.invoices_visible_to(request.auth).order_by("issue_date", "number")
+    if filters.year:
+        qs = qs.filter(issue_date__year=filters.year)
+    response = HttpResponse(invoices_csv(qs), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="invoices-{filters.year or "all"}.csv"'
+    return response
+
+
+@router.get(
+    "/queue", response=list[QueueRowOut], summary="Requests waiting for an invoice (billing)"
+)
+def billing_queue(request):
+    require_role(request.auth, "billing", "admin")
+    return [
+        {
+            "request_id": row["request"].public_id,
+            "customer": row["request"].organization.name,
+            "title": row["request"].title,
+            "completed_at": row["completed_at"],
+            "deadline_at": row["deadline_at"],
+            "late": row["late"],
+        }
+        for row in selectors.billing_queue()
+    ]
+
+
+@router.post(
+    "", response={201: InvoiceOut}, summary="Issue the invoice of a completed request (billing)"
+)
+def issue_invoice(request, data: IssueIn):
+    require_role(request.auth, "billing", "admin")
+    target = get_request_for(request.auth, data.request_id, details=False)
+
+    def create():
+        invoice = services.invoice_issue(request=target, by=request.auth)
+        return invoice_document(
+            _with_lines(selectors.invoices_visible_to(request.auth)).get(pk=invoice.pk)
+        )
+
+    return idempotency.run(request, request.auth, create)
+
+
+@router.get("/{invoice_id}", response=InvoiceOut, summary="An invoice with its lines")
+def get_invoice(request, invoice_id: str):
+    invoice = (
+        _with_lines(selectors.invoices_visible_to(request.auth))
+        .filter(public_id=invoice_id)
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return invoice_document(invoice)
+
+
+@router.get(
+    "/{invoice_id}/pdf", summary="The invoice as a PDF (?language=ja|en)", response={200: None}
+)
+def invoice_pdf(request, invoice_id: str, language: str = "ja"):
+    invoice = selectors.get_invoice_for(request.auth, invoice_id)
+    pdf = render_invoice_pdf(invoice, "en" if language.startswith("en") else "ja")
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@router.post(
+    "/{invoice_id}/credit-note", response={201: InvoiceOut}, summary="Credit an invoice (billing)"
+)
+def credit_invoice(request, invoice_id: str, data: CreditIn):
+    require_role(request.auth, "billing", "admin")
+    original = selectors.get_invoice_for(request.auth, invoice_id)
+
+    def create():
+        note = services.credit_note_issue(invoice=original, by=request.auth, reason=data.reason)
+        return invoice_document(
+            _with_lines(selectors.invoices_visible_to(request.auth)).get(pk=note.pk)
+        )
+
+    return idempotency.run(request, request.auth, create)

@@ -1,0 +1,184 @@
+"""Invoices and credit notes (rulebook §6): numbered per year without gaps, immutable once issued.
+
+An issued document keeps a snapshot of everything printed on it (issuer, registration number, bank,
+recipient, lines, taxes), so a later change of the provider's details or a policy does not change it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from genba.billing.registration import normalize_registration_number
+from genba.core import clock
+from genba.core.ids import new_invoice_id
+
+
+class AccountType(models.TextChoices):
+    ORDINARY = "ordinary", _("Ordinary (普通)")
+    CURRENT = "current", _("Current (当座)")
+
+
+class IssuerProfile(models.Model):
+    """The provider as an invoice issuer. One row; edited by billing or admin."""
+
+    legal_name = models.CharField(max_length=200)
+    legal_name_ja = models.CharField(max_length=200)
+    registration_number = models.CharField(
+        max_length=14, help_text=_("Qualified invoice issuer number: T + 13 digits")
+    )
+    postal_code = models.CharField(max_length=10)
+    address = models.CharField(max_length=300)
+    address_ja = models.CharField(max_length=300)
+    phone = models.CharField(max_length=30)
+    email = models.EmailField()
+    bank_name = models.CharField(max_length=100)
+    bank_branch = models.CharField(max_length=100)
+    account_type = models.CharField(
+        max_length=20, choices=AccountType.choices, default=AccountType.ORDINARY
+    )
+    account_number = models.CharField(max_length=20)
+    account_holder = models.CharField(max_length=100, help_text=_("as registered, in katakana"))
+
+    class Meta:
+        verbose_name = _("issuer profile")
+
+    def __str__(self) -> str:
+        return f"{self.legal_name} ({self.registration_number})"
+
+    def clean(self) -> None:
+        number = normalize_registration_number(self.registration_number)
+        if number is None:
+            raise ValidationError(
+                {
+                    "registration_number": _(
+                        "Not a valid registration number: T and 13 digits with a valid check digit."
+                    )
+                }
+            )
+        self.registration_number = number
+
+    def snapshot(self) -> dict:
+        names = [f.name for f in self._meta.concrete_fields if f.name != "id"]
+        data = {name: getattr(self, name) for name in names}
+        data["account_type_label"] = self.get_account_type_display()
+        return data
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("Invoice")
+    CREDIT_NOTE = "credit_note", _("Credit note")
+
+
+class NumberSequence(models.Model):
+    """The last number used per kind and year: locked while a number is taken, so numbers never
+    repeat or skip, whatever runs at once."""
+
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="one_sequence_per_kind_and_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    public_id = models.CharField(max_length=40, unique=True, default=new_invoice_id, editable=False)
+    kind = models.CharField(
+        max_length=20, choices=DocumentKind.choices, default=DocumentKind.INVOICE
+    )
+    number = models.CharField(max_length=20, unique=True)
+    organization = models.ForeignKey(
+        "accounts.Organization", on_delete=models.PROTECT, related_name="invoices"
+    )
+    request = models.ForeignKey(
+        "orders.ServiceRequest", on_delete=models.PROTECT, related_name="invoices"
+    )
+    # A credit note names the invoice it corrects.
+    credits = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_note"
+    )
+    issue_date = models.DateField()
+    due_date = models.DateField()
+    issued_at = models.DateTimeField(default=clock.now, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    # Rulebook §4/§6: the invoice is due within `invoice_within_hours` of the request's completion.
+    completed_at = models.DateTimeField(null=True, blank=True)
+    deadline_at = models.DateTimeField(null=True, blank=True)
+    currency = models.CharField(max_length=3, default="JPY")
+    subtotal = models.IntegerField()
+    tax_amount = models.IntegerField()
+    total = models.IntegerField()
+    tax_treatment = models.CharField(max_length=20)
+    exempt_reason = models.TextField(blank=True)
+    taxes = models.JSONField(default=list)  # [{"rate": "0.10", "base": 42000, "amount": 4200}]
+    issuer = models.JSONField()  # IssuerProfile.snapshot() at issue
+    recipient_name = models.CharField(max_length=200)
+    recipient_address = models.TextField(blank=True)
+    payment_terms = models.CharField(max_length=100)
+    transfer_fee_payer = models.CharField(max_length=20)
+    reference = models.CharField(max_length=100, blank=True)
+    reason = models.TextField(blank=True, help_text=_("why a credit note was issued"))
+
+    class Meta:
+        ordering = ["-issue_date", "-number"]
+        indexes = [models.Index(fields=["organization", "-issue_date"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs):
+        # Rulebook §6: an issued invoice never changes; a correction is a credit note.
+        if self.pk is not None:
+            raise RuntimeError("an issued invoice never changes: issue a credit note")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("issued invoices are kept (at least 7 years)")
+
+    @property
+    def is_late(self) -> bool:
+        return self.deadline_at is not None and self.issued_at > self.deadline_at
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == DocumentKind.CREDIT_NOTE
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+    position = models.PositiveSmallIntegerField()
+    visit_label = models.CharField(max_length=100)
+    visit_date = models.DateField(null=True, blank=True)
+    kind = models.CharField(max_length=20)  # reservation, overtime, expense
+    description = models.CharField(max_length=300)
+    start = models.DateTimeField(null=True, blank=True)
+    end = models.DateTimeField(null=True, blank=True)
+    hours = models.DecimalField(max_digits=7, decimal_places=2)
+    engineers = models.PositiveSmallIntegerField(default=1)
+    rate = models.IntegerField()
+    multiplier = models.DecimalField(max_digits=6, decimal_places=4)
+    after_hours = models.BooleanField(default=False)
+    overtime = models.BooleanField(default=False)
+    amount = models.IntegerField()
+    tax_rate = models.DecimalField(max_digits=4, decimal_places=2)
+
+    class Meta:
+        ordering = ["invoice", "position"]
+
+    def __str__(self) -> str:
+        return f"{self.description} {self.amount}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("an issued invoice never changes: issue a credit note")
+        super().save(*args, **kwargs)

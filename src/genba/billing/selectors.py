@@ -1,0 +1,64 @@
+"""Reads of invoices: who may see which, and the billing queue with its deadlines."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+
+from genba.accounts.models import Role
+from genba.billing.models import DocumentKind, Invoice
+from genba.core import clock
+from genba.orders.models import RequestStatus, ServiceRequest
+
+
+def invoices_visible_to(user) -> QuerySet[Invoice]:
+    """Rulebook §7: a customer sees its own invoices; billing and admins all; nobody else any."""
+    qs = Invoice.objects.select_related("organization", "request", "credits")
+    if user is None or not user.is_active:
+        return qs.none()
+    if user.role == Role.CUSTOMER and user.organization_id:
+        return qs.filter(organization_id=user.organization_id)
+    if user.role in (Role.BILLING, Role.ADMIN):
+        return qs
+    return qs.none()
+
+
+def get_invoice_for(user, public_id: str) -> Invoice:
+    invoice = invoices_visible_to(user).filter(public_id=public_id).first()
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
+def billing_queue() -> list[dict]:
+    """Requests waiting for their invoice, oldest deadline first, late ones flagged."""
+    invoiced = Invoice.objects.filter(
+        request=OuterRef("pk"), kind=DocumentKind.INVOICE, credit_note__isnull=True
+    )
+    waiting = (
+        ServiceRequest.objects.filter(
+            Q(status=RequestStatus.COMPLETED)
+            | Q(status=RequestStatus.CANCELLED, cancellation_charged=True)
+        )
+        .exclude(Exists(invoiced))
+        .select_related("organization", "policy")
+        .order_by("completed_at", "closed_at", "id")
+    )
+    now = clock.now()
+    rows = []
+    for request in waiting:
+        done = request.completed_at or request.closed_at
+        hours = request.policy.invoice_within_hours
+        deadline = done + timedelta(hours=hours) if (done and hours is not None) else None
+        rows.append(
+            {
+                "request": request,
+                "completed_at": done,
+                "deadline_at": deadline,
+                "late": deadline is not None and now > deadline,
+            }
+        )
+    rows.sort(key=lambda r: (r["deadline_at"] is None, r["deadline_at"] or r["completed_at"]))
+    return rows

@@ -1,0 +1,220 @@
+"""Issuing invoices and credit notes: one transaction each, numbered without gaps, audited."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from genba.accounts.models import Role
+from genba.billing.calendar import due_date
+from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfile, NumberSequence
+from genba.billing.pricing_bridge import quote_for
+from genba.core import audit, clock
+from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
+from genba.orders import services as order_services
+from genba.orders.models import RequestStatus, ServiceRequest
+from genba.orders.transitions import lock, require_role
+
+PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
+TAX_RATE = Decimal("0.10")
+# Issue dates and invoice years are Japanese dates, whatever the server's zone.
+JST = ZoneInfo("Asia/Tokyo")
+
+
+def next_number(kind: str, year: int) -> str:
+    """Take the next number of the year. Call inside the issuing transaction: the sequence row stays
+    locked until it commits, so a rolled-back issue gives its number back and none is skipped."""
+    NumberSequence.objects.bulk_create(
+        [NumberSequence(kind=kind, year=year)], ignore_conflicts=True
+    )
+    sequence = NumberSequence.objects.select_for_update().get(kind=kind, year=year)
+    sequence.last_number += 1
+    sequence.save(update_fields=["last_number"])
+    return f"{PREFIX[kind]}-{year}-{sequence.last_number:06d}"
+
+
+def invoiceable(request: ServiceRequest) -> bool:
+    # INVOICED too: after a credit note, the corrected invoice is issued for the same request.
+    return request.status in (RequestStatus.COMPLETED, RequestStatus.INVOICED) or (
+        request.status == RequestStatus.CANCELLED and request.cancellation_charged
+    )
+
+
+def _issuer() -> dict:
+    profile = IssuerProfile.objects.first()
+    if profile is None:
+        raise TransitionRefused(
+            _(
+                "Set up the issuer profile (name, registration number, bank) before issuing invoices."
+            ),
+            code="no_issuer",
+        )
+    return profile.snapshot()
+
+
+def _deadline(request: ServiceRequest):
+    hours = request.policy.invoice_within_hours
+    moment = request.completed_at or request.closed_at
+    if hours is None or moment is None:
+        return moment, None
+    return moment, moment + timedelta(hours=hours)
+
+
+def _terms_code(contract) -> str:
+    """Kept as a code; the PDF words it in the reader's language."""
+    if contract.payment_terms == "net_days":
+        return f"net_days:{contract.payment_net_days}"
+    return "end_of_next_month"
+
+
+@transaction.atomic
+def invoice_issue(*, request: ServiceRequest, by) -> Invoice:
+    """The invoice of a completed request (or of a cancellation that is charged)."""
+    request = lock(ServiceRequest, request.pk)
+    require_role(by, Role.BILLING, Role.ADMIN)
+    if not invoiceable(request):
+        raise TransitionRefused(
+            _("Only a completed request, or a cancellation that is charged, is invoiced."),
+            code="state",
+        )
+    open_invoice = request.invoices.filter(
+        kind=DocumentKind.INVOICE, credit_note__isnull=True
+    ).first()
+    if open_invoice is not None:
+        raise TransitionRefused(
+            _(
+                "This request is already invoiced (%(number)s); issue a credit note first to correct it."
+            )
+            % {"number": open_invoice.number},
+            code="already_invoiced",
+        )
+    quote = quote_for(request, estimate=False)
+    now = clock.now()
+    issue_day = now.astimezone(JST).date()
+    contract = request.contract
+    completed_at, deadline = _deadline(request)
+    invoice = Invoice.objects.create(
+        kind=DocumentKind.INVOICE,
+        number=next_number(DocumentKind.INVOICE, issue_day.year),
+        organization=request.organization,
+        request=request,
+        issue_date=issue_day,
+        due_date=due_date(
+            issue_day, terms=contract.payment_terms, net_days=contract.payment_net_days
+        ),
+        issued_at=now,
+        issued_by=by,
+        completed_at=completed_at,
+        deadline_at=deadline,
+        subtotal=quote.subtotal,
+        tax_amount=sum(t.amount for t in quote.taxes),
+        total=quote.total,
+        tax_treatment=quote.tax_treatment,
+        exempt_reason=contract.exempt_reason if quote.tax_treatment == "exempt" else "",
+        taxes=[{"rate": str(t.rate), "base": t.base, "amount": t.amount} for t in quote.taxes],
+        issuer=_issuer(),
+        recipient_name=request.organization.name,
+        recipient_address=request.organization.billing_address,
+        payment_terms=_terms_code(contract),
+        transfer_fee_payer=contract.transfer_fee_payer,
+        reference=request.reference,
+    )
+    tax_rate = TAX_RATE if quote.tax_treatment == "standard" else Decimal("0")
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=invoice,
+            position=i,
+            visit_label=str(line.visit),
+            visit_date=line.start.astimezone(JST).date() if line.start else None,
+            kind=line.kind,
+            # Expenses keep their own words; time lines carry the request's title (the PDF adds the
+            # kind of time in the reader's language).
+            description=line.description or request.title or request.public_id,
+            start=line.start,
+            end=line.end,
+            hours=line.hours,
+            engineers=line.engineers,
+            rate=line.rate,
+            multiplier=line.multiplier,
+            after_hours=line.after_hours,
+            overtime=line.overtime,
+            amount=line.amount,
+            tax_rate=tax_rate,
+        )
+        for i, line in enumerate(quote.lines)
+    )
+    audit.record(
+        actor=by,
+        obj=invoice,
+        action="issued",
+        data={"number": invoice.number, "request": request.public_id, "total": invoice.total},
+    )
+    if request.status == RequestStatus.COMPLETED:
+        order_services.request_mark_invoiced(request=request, by=by, invoice_number=invoice.number)
+    return invoice
+
+
+@transaction.atomic
+def credit_note_issue(*, invoice: Invoice, by, reason: str) -> Invoice:
+    """Cancel an issued invoice in full with a credit note that names it; a corrected invoice may
+    then be issued for the request."""
+    require_role(by, Role.BILLING, Role.ADMIN)
+    original = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if original.kind != DocumentKind.INVOICE:
+        raise TransitionRefused(_("Only an invoice can be credited."), code="state")
+    if Invoice.objects.filter(credits=original).exists():
+        raise TransitionRefused(_("This invoice is already credited."), code="already_credited")
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            _("Say why the invoice is credited."),
+            problems=[FieldProblem("reason", _("This field is required."), "required")],
+        )
+    issue_day = clock.now().astimezone(JST).date()
+    note = Invoice.objects.create(
+        kind=DocumentKind.CREDIT_NOTE,
+        number=next_number(DocumentKind.CREDIT_NOTE, issue_day.year),
+        organization=original.organization,
+        request=original.request,
+        credits=original,
+        issue_date=issue_day,
+        due_date=issue_day,
+        issued_at=clock.now(),
+        issued_by=by,
+        subtotal=-original.subtotal,
+        tax_amount=-original.tax_amount,
+        total=-original.total,
+        tax_treatment=original.tax_treatment,
+        exempt_reason=original.exempt_reason,
+        taxes=[{**t, "base": -t["base"], "amount": -t["amount"]} for t in original.taxes],
+        issuer=_issuer(),
+        recipient_name=original.recipient_name,
+        recipient_address=original.recipient_address,
+        payment_terms=original.payment_terms,
+        transfer_fee_payer=original.transfer_fee_payer,
+        reference=original.reference,
+        reason=reason.strip(),
+    )
+    InvoiceLine.objects.bulk_create(
+        InvoiceLine(
+            invoice=note,
+            **{
+                f.name: getattr(line, f.name)
+                for f in InvoiceLine._meta.concrete_fields
+                if f.name not in ("id", "invoice", "amount")
+            },
+            amount=-line.amount,
+        )
+        for line in original.lines.all()
+    )
+    audit.record(
+        actor=by,
+        obj=note,
+        action="issued",
+        reason=note.reason,
+        data={"number": note.number, "credits": original.number},
+    )
+    return note
