@@ -10,10 +10,10 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genba.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("GENBA_SSL_REDIRECT", "0")
 
-from bench import api_requests, completeness  # noqa: E402
+from bench import api_requests, completeness, invoices, quotes  # noqa: E402
 
 if __name__ == "__main__":
     only = sys.argv[1:]
-    for module in (completeness, api_requests):
+    for module in (completeness, quotes, api_requests, invoices):
         if not only or module.__name__.split(".")[-1] in only:
             module.main()

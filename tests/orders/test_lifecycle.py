@@ -549,30 +549,24 @@ def test_customer_cannot_decline_a_request(alice):
 # --- billing states -------------------------------------------------------------------------
 
 
-def test_invoiced_then_paid(alice, carol, ken, bill):
+def test_paid_after_invoiced(alice, carol, ken, bill):
+    from genba.billing.services import invoice_issue
+    from tests.billing.helpers import issuer
+
+    issuer()
     request, visit = on_site(alice, carol, ken)
     clock.set_now(VISIT_START + timedelta(hours=2))
     visit_services.visit_sign_off(visit=visit, by=alice, signer_name="Alice")
-    services.request_mark_invoiced(request=request, by=bill, invoice_number="INV-2026-000001")
+    assert_refused_unchanged(request, lambda: services.request_mark_paid(request=request, by=bill))
+    invoice_issue(request=request, by=bill)
+    assert reload(request).status == RequestStatus.INVOICED
+    assert_refused_unchanged(
+        request, lambda: services.request_mark_paid(request=request, by=carol), NotAllowed
+    )
     services.request_mark_paid(request=request, by=bill)
     assert reload(request).status == RequestStatus.PAID
-
-
-def test_invoice_refused_before_completion(alice, carol, ken, bill):
-    request = released(alice, carol, ken)
-    assert_refused_unchanged(
-        request,
-        lambda: services.request_mark_invoiced(request=request, by=bill, invoice_number="X"),
-    )
-
-
-def test_coordinator_cannot_invoice(alice, carol, ken):
-    request = released(alice, carol, ken)
-    assert_refused_unchanged(
-        request,
-        lambda: services.request_mark_invoiced(request=request, by=carol, invoice_number="X"),
-        NotAllowed,
-    )
+    services.request_mark_paid(request=request, by=bill)  # idempotent
+    assert events(request, "paid").count() == 1
 
 
 # --- calls ----------------------------------------------------------------------------------

@@ -5,8 +5,15 @@ from __future__ import annotations
 
 import calendar as _calendar
 from datetime import date, timedelta
+from functools import lru_cache
 
 import holidays
+
+
+@lru_cache(maxsize=64)
+def _national_holidays(year: int) -> frozenset[date]:
+    # Building the table costs about a millisecond; a batch of invoices needs it once a year.
+    return frozenset(holidays.country_holidays("JP", years=year))
 
 
 def _is_bank_holiday(day: date) -> bool:
@@ -15,7 +22,7 @@ def _is_bank_holiday(day: date) -> bool:
         return True
     if (day.month, day.day) in ((12, 31), (1, 1), (1, 2), (1, 3)):
         return True
-    return day in holidays.country_holidays("JP", years=day.year)
+    return day in _national_holidays(day.year)
 
 
 def previous_bank_day(day: date) -> date:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
@@ -15,9 +15,8 @@ from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfi
 from genba.billing.pricing_bridge import quote_for
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
-from genba.orders import services as order_services
 from genba.orders.models import RequestStatus, ServiceRequest
-from genba.orders.transitions import lock, require_role
+from genba.orders.transitions import move, require_role
 
 PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
 TAX_RATE = Decimal("0.10")
@@ -26,15 +25,24 @@ JST = ZoneInfo("Asia/Tokyo")
 
 
 def next_number(kind: str, year: int) -> str:
-    """Take the next number of the year. Call inside the issuing transaction: the sequence row stays
-    locked until it commits, so a rolled-back issue gives its number back and none is skipped."""
-    NumberSequence.objects.bulk_create(
-        [NumberSequence(kind=kind, year=year)], ignore_conflicts=True
-    )
-    sequence = NumberSequence.objects.select_for_update().get(kind=kind, year=year)
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{PREFIX[kind]}-{year}-{sequence.last_number:06d}"
+    """Take the next number of the year. Call inside the issuing transaction: the increment holds
+    the sequence row's lock until the commit, so a rolled-back issue gives its number back and no
+    number is skipped or used twice (PostgreSQL row lock; SQLite's write lock)."""
+    table = NumberSequence._meta.db_table
+    # One statement: increment and read back (RETURNING: PostgreSQL, SQLite 3.35+).
+    sql = f"UPDATE {table} SET last_number = last_number + 1 WHERE kind = %s AND year = %s RETURNING last_number"  # noqa: S608 - table name is ours
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [kind, year])
+        row = cursor.fetchone()
+        if row is None:
+            # The year's first number. Two first issues at once both insert; the loser's insert is
+            # ignored, and both then increment the one row in turn.
+            NumberSequence.objects.bulk_create(
+                [NumberSequence(kind=kind, year=year)], ignore_conflicts=True
+            )
+            cursor.execute(sql, [kind, year])
+            row = cursor.fetchone()
+    return f"{PREFIX[kind]}-{year}-{row[0]:06d}"
 
 
 def invoiceable(request: ServiceRequest) -> bool:
@@ -44,7 +52,7 @@ def invoiceable(request: ServiceRequest) -> bool:
     )
 
 
-def _issuer() -> dict:
+def issuer_snapshot() -> dict:
     profile = IssuerProfile.objects.first()
     if profile is None:
         raise TransitionRefused(
@@ -72,10 +80,17 @@ def _terms_code(contract) -> str:
 
 
 @transaction.atomic
-def invoice_issue(*, request: ServiceRequest, by) -> Invoice:
-    """The invoice of a completed request (or of a cancellation that is charged)."""
-    request = lock(ServiceRequest, request.pk)
+def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) -> Invoice:
+    """The invoice of a completed request (or of a cancellation that is charged).
+
+    `issuer`: the issuer snapshot, when a batch has read it once for all its invoices.
+    """
     require_role(by, Role.BILLING, Role.ADMIN)
+    request = (
+        ServiceRequest.objects.select_for_update(of=("self",))
+        .select_related("contract", "policy", "organization")
+        .get(pk=request.pk)
+    )
     if not invoiceable(request):
         raise TransitionRefused(
             _("Only a completed request, or a cancellation that is charged, is invoiced."),
@@ -116,7 +131,7 @@ def invoice_issue(*, request: ServiceRequest, by) -> Invoice:
         tax_treatment=quote.tax_treatment,
         exempt_reason=contract.exempt_reason if quote.tax_treatment == "exempt" else "",
         taxes=[{"rate": str(t.rate), "base": t.base, "amount": t.amount} for t in quote.taxes],
-        issuer=_issuer(),
+        issuer=issuer or issuer_snapshot(),
         recipient_name=request.organization.name,
         recipient_address=request.organization.billing_address,
         payment_terms=_terms_code(contract),
@@ -154,7 +169,14 @@ def invoice_issue(*, request: ServiceRequest, by) -> Invoice:
         data={"number": invoice.number, "request": request.public_id, "total": invoice.total},
     )
     if request.status == RequestStatus.COMPLETED:
-        order_services.request_mark_invoiced(request=request, by=by, invoice_number=invoice.number)
+        # Issuing is the request's completed → invoiced transition: same lock, same transaction.
+        move(
+            request,
+            RequestStatus.INVOICED,
+            by=by,
+            action="invoiced",
+            data={"invoice": invoice.number},
+        )
     return invoice
 
 
@@ -190,7 +212,7 @@ def credit_note_issue(*, invoice: Invoice, by, reason: str) -> Invoice:
         tax_treatment=original.tax_treatment,
         exempt_reason=original.exempt_reason,
         taxes=[{**t, "base": -t["base"], "amount": -t["amount"]} for t in original.taxes],
-        issuer=_issuer(),
+        issuer=issuer_snapshot(),
         recipient_name=original.recipient_name,
         recipient_address=original.recipient_address,
         payment_terms=original.payment_terms,

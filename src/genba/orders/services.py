@@ -233,17 +233,6 @@ def request_release(*, request: ServiceRequest, by) -> ServiceRequest:
 
 
 @transaction.atomic
-def request_mark_invoiced(*, request: ServiceRequest, by, invoice_number: str) -> ServiceRequest:
-    request = lock(ServiceRequest, request.pk)
-    require_role(by, Role.BILLING, Role.ADMIN)
-    require_status(request, {RequestStatus.COMPLETED}, action=_("invoice"))
-    move(
-        request, RequestStatus.INVOICED, by=by, action="invoiced", data={"invoice": invoice_number}
-    )
-    return request
-
-
-@transaction.atomic
 def request_mark_paid(*, request: ServiceRequest, by) -> ServiceRequest:
     request = lock(ServiceRequest, request.pk)
     require_role(by, Role.BILLING, Role.ADMIN)

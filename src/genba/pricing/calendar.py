@@ -67,14 +67,22 @@ class BusinessCalendar:
 
     @classmethod
     def from_policy(cls, policy: CalendarPolicy) -> BusinessCalendar:
-        return cls(
-            time_zone=policy.time_zone,
-            business_days=tuple(policy.business_days),
-            business_start=policy.business_start,
-            business_end=policy.business_end,
-            holidays_after_hours=policy.holidays_after_hours,
-            year_end_closure=policy.year_end_closure,
+        """The calendar of a policy; one shared instance per distinct set of calendar settings.
+
+        Sharing is safe (the calendar is immutable) and keeps its per-day cache warm across
+        policies, quotes and completeness checks.
+        """
+        settings = (
+            policy.time_zone,
+            tuple(policy.business_days),
+            policy.business_start,
+            policy.business_end,
+            bool(policy.holidays_after_hours),
+            bool(policy.year_end_closure),
         )
+        if cls is BusinessCalendar:
+            return _shared_calendar(*settings)
+        return cls(*settings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -176,3 +184,22 @@ class BusinessCalendar:
     def window_has_after_hours(self, start: datetime, end: datetime) -> bool:
         """Whether any minute of [start, end) is after-hours."""
         return any(not is_business for _, _, is_business in self.segments(start, end))
+
+
+@lru_cache(maxsize=64)
+def _shared_calendar(
+    time_zone: str,
+    business_days: tuple[int, ...],
+    business_start: time,
+    business_end: time,
+    holidays_after_hours: bool,
+    year_end_closure: bool,
+) -> BusinessCalendar:
+    return BusinessCalendar(
+        time_zone,
+        business_days,
+        business_start,
+        business_end,
+        holidays_after_hours,
+        year_end_closure,
+    )

@@ -31,14 +31,8 @@ from genba.pricing.policy import (
 )
 
 _TOP_KEYS = ("policy", "policy_overrides", "rates", "tax_treatment", "visits")
-_VISIT_KEYS = (
-    "skill_level",
-    "engineers",
-    "scheduled_start",
-    "reserved_hours",
-    "outcome",
-    "completed_at",
-    "expenses",
+_VISIT_KEYS = frozenset(
+    "skill_level engineers scheduled_start reserved_hours outcome completed_at expenses".split()
 )
 _EXPENSE_KEYS = ("description", "amount")
 _INSTANT_EXAMPLE = "e.g. 2026-12-04T16:00:00+09:00"
@@ -370,18 +364,9 @@ def format_table(quote: Quote) -> str:
     rows = [header]
     for line in quote.lines:
         if line.kind == "expense":
+            blank = ("",) * 5
             rows.append(
-                (
-                    str(line.visit),
-                    "expense",
-                    line.description,
-                    "",
-                    "",
-                    "",
-                    "",
-                    "",
-                    _yen_text(line.amount),
-                )
+                (str(line.visit), "expense", line.description, *blank, _yen_text(line.amount))
             )
             continue
         rows.append(

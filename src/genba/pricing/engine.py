@@ -173,7 +173,9 @@ def _price_visit(
         billed = max(reserved, policy.minimum_hours)  # R* of §5.2
         billed_us = billed * _US_PER_HOUR
         if billed_us != int(billed_us):
-            raise PricingError(f"visits[{index}].reserved_hours", "at most 2 decimal places")
+            raise PricingError(
+                f"visits[{index}].reserved_hours", "too many decimal places (2 at most)"
+            )
         start_utc = start.astimezone(UTC)
         reservation_end = start_utc + timedelta(microseconds=int(billed_us))
         _window(policy, number, "reservation", start_utc, reservation_end, rate, engineers, out)
@@ -202,11 +204,12 @@ def _price_visit(
                 )
 
     # §5.5: expenses are charged at cost whatever the outcome.
-    for expense in visit.expenses:
+    for position, expense in enumerate(visit.expenses):
         amount = expense.amount
         if type(amount) is not int or amount <= 0:
             raise PricingError(
-                f"visits[{index}].expenses.amount", "must be a positive whole number of yen"
+                f"visits[{index}].expenses[{position}].amount",
+                "must be a positive whole number of yen",
             )
         out.append(
             Line(

@@ -56,18 +56,7 @@ class PricingPolicy:
     _calendar: BusinessCalendar = field(init=False, repr=False, compare=False, hash=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(
-            self,
-            "_calendar",
-            _calendar_for(
-                self.time_zone,
-                tuple(self.business_days),
-                self.business_start,
-                self.business_end,
-                self.holidays_after_hours,
-                self.year_end_closure,
-            ),
-        )
+        object.__setattr__(self, "_calendar", BusinessCalendar.from_policy(self))
 
     @property
     def calendar(self) -> BusinessCalendar:
@@ -93,25 +82,6 @@ class PricingPolicy:
         if problems:
             raise PolicyError(problems)
         return cls(key=str(key), **values)
-
-
-@lru_cache(maxsize=64)
-def _calendar_for(
-    time_zone: str,
-    business_days: tuple[int, ...],
-    business_start: time,
-    business_end: time,
-    holidays_after_hours: bool,
-    year_end_closure: bool,
-) -> BusinessCalendar:
-    return BusinessCalendar(
-        time_zone,
-        business_days,
-        business_start,
-        business_end,
-        holidays_after_hours,
-        year_end_closure,
-    )
 
 
 # --- loading presets and applying overrides -------------------------------------------------------

@@ -23,9 +23,10 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"{email} is not an active billing or admin user")
         issued = failed = 0
+        issuer = services.issuer_snapshot()
         for row in selectors.billing_queue():
             try:
-                invoice = services.invoice_issue(request=row["request"], by=user)
+                invoice = services.invoice_issue(request=row["request"], by=user, issuer=issuer)
             except GenbaError as error:
                 failed += 1
                 self.stderr.write(f"{row['request'].public_id}: {error.message}")
