@@ -10,6 +10,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genba.settings")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 os.environ.setdefault("GENBA_SSL_REDIRECT", "0")
 
+# WhiteNoise warns when the static folder is missing; the benchmarks serve no static file.
+os.makedirs(os.path.join(os.environ["GENBA_DATA_DIR"], "static"), exist_ok=True)
+
 from bench import api_requests, completeness, invoices, quotes  # noqa: E402
 
 if __name__ == "__main__":

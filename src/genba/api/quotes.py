@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
-
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
 from genba.api.problems import problem_response
-from genba.pricing.document import dumps, parse_document, quote_to_dict
+from genba.pricing.document import dumps, parse_text, quote_to_dict
 from genba.pricing.engine import PricingError, price
 
 router = Router(tags=["quotes"])
@@ -39,12 +36,8 @@ def _problems(lines: list[str]) -> HttpResponse:
     },
 )
 def create_quote(request):
-    try:
-        # Numbers are read as Decimal: no float enters the price path.
-        data = json.loads(request.body or b"null", parse_float=Decimal)
-    except (ValueError, UnicodeDecodeError):
-        return _problems([f"body: {_('not a JSON document')}"])
-    parsed, problems = parse_document(data)
+    # The CLI's own reader: numbers as Decimal (no float enters the price path), NaN refused.
+    parsed, problems = parse_text(request.body or b"null")
     if problems:
         return _problems(problems)
     try:

@@ -32,6 +32,16 @@ def get_invoice_for(user, public_id: str) -> Invoice:
     return invoice
 
 
+def invoice_deadline(request: ServiceRequest):
+    """(when the request was done, by when its invoice is due): `invoice_within_hours` later, or
+    None when the policy sets no deadline (rulebook §4, §6)."""
+    done = request.completed_at or request.closed_at
+    hours = request.policy.invoice_within_hours
+    if done is None or hours is None:
+        return done, None
+    return done, done + timedelta(hours=hours)
+
+
 def billing_queue() -> list[dict]:
     """Requests waiting for their invoice, oldest deadline first, late ones flagged."""
     invoiced = Invoice.objects.filter(
@@ -49,9 +59,7 @@ def billing_queue() -> list[dict]:
     now = clock.now()
     rows = []
     for request in waiting:
-        done = request.completed_at or request.closed_at
-        hours = request.policy.invoice_within_hours
-        deadline = done + timedelta(hours=hours) if (done and hours is not None) else None
+        done, deadline = invoice_deadline(request)
         rows.append(
             {
                 "request": request,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -13,6 +12,7 @@ from genba.accounts.models import Role
 from genba.billing.calendar import due_date
 from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfile, NumberSequence
 from genba.billing.pricing_bridge import quote_for
+from genba.billing.selectors import invoice_deadline
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
 from genba.orders.models import RequestStatus, ServiceRequest
@@ -64,14 +64,6 @@ def issuer_snapshot() -> dict:
     return profile.snapshot()
 
 
-def _deadline(request: ServiceRequest):
-    hours = request.policy.invoice_within_hours
-    moment = request.completed_at or request.closed_at
-    if hours is None or moment is None:
-        return moment, None
-    return moment, moment + timedelta(hours=hours)
-
-
 def _terms_code(contract) -> str:
     """Kept as a code; the PDF words it in the reader's language."""
     if contract.payment_terms == "net_days":
@@ -96,9 +88,13 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
             _("Only a completed request, or a cancellation that is charged, is invoiced."),
             code="state",
         )
-    open_invoice = request.invoices.filter(
-        kind=DocumentKind.INVOICE, credit_note__isnull=True
-    ).first()
+    # A completed request has no invoice yet (issuing moves it on); otherwise look. Read after the
+    # lock is held: on PostgreSQL a query that waited for the lock sees its start-time snapshot.
+    open_invoice = None
+    if request.status != RequestStatus.COMPLETED:
+        open_invoice = request.invoices.filter(
+            kind=DocumentKind.INVOICE, credit_note__isnull=True
+        ).first()
     if open_invoice is not None:
         raise TransitionRefused(
             _(
@@ -111,7 +107,7 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
     now = clock.now()
     issue_day = now.astimezone(JST).date()
     contract = request.contract
-    completed_at, deadline = _deadline(request)
+    completed_at, deadline = invoice_deadline(request)
     invoice = Invoice.objects.create(
         kind=DocumentKind.INVOICE,
         number=next_number(DocumentKind.INVOICE, issue_day.year),
