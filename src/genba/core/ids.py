@@ -45,3 +45,11 @@ def new_org_id() -> str:
 
 def new_invoice_id() -> str:
     return new_public_id("inv")
+
+
+def new_engineer_id() -> str:
+    return new_public_id("eng")
+
+
+def new_booking_id() -> str:
+    return new_public_id("bkg")

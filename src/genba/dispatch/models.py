@@ -1,18 +1,19 @@
-"""Proposals: the provider's offer of engineers for a request, which the customer approves or declines.
-
-Engineers' profiles, bookings and the optimizer arrive with the dispatch issue; the proposal lives
-here already because approval is part of the ordering flow.
-"""
+"""Dispatch: engineers (skills, languages, home base, coverage, working week, leave, photo ID),
+their bookings (never two at once), and proposals the customer approves or declines."""
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from genba.contracts.models import SkillLevel
 from genba.core import clock
-from genba.core.ids import new_proposal_id
+from genba.core.ids import new_booking_id, new_engineer_id, new_proposal_id
 
 
 class ProposalStatus(models.TextChoices):
@@ -65,3 +66,114 @@ class Proposal(models.Model):
     @property
     def organization(self):
         return self.request.organization
+
+
+def _photo_id_path(instance: EngineerProfile, filename: str) -> str:
+    # No user input on disk: the engineer's public id names the file.
+    return f"photo-ids/{instance.public_id}"
+
+
+class EngineerProfile(models.Model):
+    """What dispatch knows of an engineer (a user with the engineer role)."""
+
+    public_id = models.CharField(
+        max_length=40, unique=True, default=new_engineer_id, editable=False
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="engineer_profile"
+    )
+    skill_level = models.CharField(
+        max_length=20, choices=SkillLevel.choices, default=SkillLevel.ENTRY
+    )
+    languages = models.JSONField(default=list, help_text='e.g. ["en", "ja"]')
+    home_label = models.CharField(
+        max_length=200, blank=True, help_text=_("e.g. the nearest station")
+    )
+    home_latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    home_longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    # Coverage zone codes (sites.CoverageZone.code) the engineer is sent to, e.g. ["A", "B"].
+    zones = models.JSONField(default=list, blank=True)
+    # Data centers the engineer holds an access badge or induction for, e.g. ["Equinix TY2"].
+    datacenter_access = models.JSONField(default=list, blank=True)
+    # The working week: days (0 = Monday) and hours in Asia/Tokyo; leave is recorded apart.
+    work_days = models.JSONField(default=list, help_text="0 = Monday … 6 = Sunday")
+    work_start = models.TimeField(default=time(8))
+    work_end = models.TimeField(default=time(20))
+    photo_id = models.FileField(upload_to=_photo_id_path, blank=True, max_length=200)
+    photo_id_content_type = models.CharField(max_length=50, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["user__last_name", "user__first_name"]
+
+    def __str__(self) -> str:
+        return self.user.get_full_name() or self.user.email
+
+    def clean(self) -> None:
+        if self.work_start >= self.work_end:
+            raise ValidationError({"work_end": _("The working day must end after it starts.")})
+
+
+class Leave(models.Model):
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="leaves"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["engineer", "starts_at"]
+        indexes = [models.Index(fields=["engineer", "starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.engineer} {self.starts_at:%Y-%m-%d}–{self.ends_at:%Y-%m-%d}"
+
+
+class BookingStatus(models.TextChoices):
+    # A proposed booking holds nothing: only a confirmed one blocks the engineer's time. Approval
+    # confirms, and is refused if the engineer was confirmed elsewhere meanwhile.
+    PROPOSED = "proposed", _("Proposed")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Booking(models.Model):
+    """One engineer on one visit, for the reservation plus grace: [starts_at, ends_at).
+
+    On PostgreSQL an exclusion constraint (migration 0004) makes two confirmed bookings of one
+    engineer that overlap impossible; on SQLite the booking service checks under the write lock.
+    """
+
+    public_id = models.CharField(max_length=40, unique=True, default=new_booking_id, editable=False)
+    engineer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="bookings"
+    )
+    visit = models.ForeignKey("orders.Visit", on_delete=models.CASCADE, related_name="bookings")
+    proposal = models.ForeignKey(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=20, choices=BookingStatus.choices, default=BookingStatus.PROPOSED
+    )
+    created_at = models.DateTimeField(default=clock.now, editable=False)
+
+    class Meta:
+        ordering = ["engineer", "starts_at"]
+        indexes = [
+            models.Index(fields=["engineer", "status", "starts_at"]),
+            models.Index(fields=["starts_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="booking_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.engineer} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.status})"
+        )

@@ -12,9 +12,12 @@ from genba.accounts.models import Role, User
 from genba.billing.pricing_bridge import estimate_document
 from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
-from genba.dispatch.models import Proposal, ProposalStatus
+from genba.dispatch import bookings
+from genba.dispatch.bookings import BookingConflict, booking_window, conflict_for
+from genba.dispatch.models import Booking, BookingStatus, Proposal, ProposalStatus
+from genba.dispatch.places import site_point
 from genba.orders import services as order_services
-from genba.orders.models import RequestStatus, ServiceRequest
+from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
 from genba.orders.transitions import lock, move, require_role, require_status
 
 
@@ -47,6 +50,7 @@ def proposal_create(
         request=request, created_by=by, message=message.strip(), estimate=estimate_document(request)
     )
     proposal.engineers.set(list(unique))
+    _hold(proposal, request, list(unique))
     move(
         request,
         RequestStatus.PROPOSED,
@@ -55,6 +59,27 @@ def proposal_create(
         data={"proposal": proposal.public_id},
     )
     return proposal
+
+
+def _hold(proposal: Proposal, request: ServiceRequest, engineers: list) -> None:
+    """Proposed bookings for every engineer on every scheduled visit. They hold nothing yet (only
+    confirmed bookings block an engineer), but an engineer already confirmed elsewhere at that time
+    is refused now rather than at approval."""
+    point = site_point(request.site)
+    for visit in request.visits.exclude(status=VisitStatus.CANCELLED).exclude(scheduled_start=None):
+        start, end = booking_window(visit, request.policy)
+        for engineer in engineers:
+            reason = conflict_for(engineer, start, end, point)
+            if reason:
+                raise BookingConflict(reason, code="booking_conflict")
+            Booking.objects.create(
+                engineer=engineer,
+                visit=visit,
+                proposal=proposal,
+                starts_at=start,
+                ends_at=end,
+                status=BookingStatus.PROPOSED,
+            )
 
 
 def _lock_pair(proposal: Proposal) -> tuple[Proposal, ServiceRequest]:
@@ -88,6 +113,15 @@ def proposal_approve(*, proposal: Proposal, by) -> Proposal:
         action="approved",
         fields=["decided_by", "decided_at"],
     )
+    # Refused, changing nothing, if an engineer was confirmed elsewhere since the proposal.
+    bookings.confirm(
+        list(
+            proposal.bookings.exclude(status=BookingStatus.CANCELLED).select_related(
+                "engineer", "visit__request__site"
+            )
+        ),
+        by=by,
+    )
     engineers = list(proposal.engineers.all())
     for visit in request.visits.all():
         visit.assigned_engineers.set(engineers)
@@ -119,6 +153,7 @@ def proposal_decline(*, proposal: Proposal, by, reason: str) -> Proposal:
         )
     proposal.decided_by, proposal.decided_at = by, clock.now()
     proposal.decline_reason = reason.strip()
+    bookings.cancel_for_visits(request.visits.all(), proposal=proposal)
     move(
         proposal,
         ProposalStatus.DECLINED,
@@ -147,6 +182,7 @@ def proposal_withdraw(*, proposal: Proposal, by, reason: str = "") -> Proposal:
             _("The request is no longer waiting on this proposal."), code="state"
         )
     proposal.decided_by, proposal.decided_at = by, clock.now()
+    bookings.cancel_for_visits(request.visits.all(), proposal=proposal)
     move(
         proposal,
         ProposalStatus.WITHDRAWN,

@@ -30,6 +30,13 @@ from genba.orders.transitions import lock, move, require_role, require_status
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 
 
+def _free_engineers(request: ServiceRequest) -> None:
+    """A request that ends before its visits frees every engineer booked or proposed on them."""
+    from genba.dispatch.bookings import cancel_for_visits
+
+    cancel_for_visits(request.visits.all())
+
+
 def _require_customer_of(user, request: ServiceRequest) -> None:
     if user.role != Role.CUSTOMER or user.organization_id != request.organization_id:
         raise NotAllowed(_("Only the ordering customer may do this."), code="role")
@@ -153,6 +160,7 @@ def request_cancel(*, request: ServiceRequest, by, reason: str = "") -> ServiceR
     request.visits.exclude(status__in=[VisitStatus.SIGNED_OFF, VisitStatus.NO_ACCESS]).update(
         status=VisitStatus.CANCELLED, ended_reason=reason
     )
+    _free_engineers(request)
     request.cancellation_charged = charged
     request.end_reason = reason.strip()
     request.closed_at = now
@@ -182,6 +190,7 @@ def request_decline(*, request: ServiceRequest, by, reason: str) -> ServiceReque
     request.proposals.filter(status=ProposalStatus.OPEN).update(
         status=ProposalStatus.WITHDRAWN, decided_at=clock.now(), decided_by=by
     )
+    _free_engineers(request)
     request.end_reason = reason.strip()
     request.closed_at = clock.now()
     move(

@@ -212,6 +212,9 @@ def visit_cancel(*, visit: Visit, by, reason: str) -> Visit:
     if request.status not in (*_RUNNING, RequestStatus.APPROVED):
         raise TransitionRefused(_("Cancel the request instead: it is not running."), code="state")
     visit.ended_reason = (reason or "").strip()
+    from genba.dispatch.bookings import cancel_for_visits
+
+    cancel_for_visits([visit])
     move(
         visit,
         VisitStatus.CANCELLED,

@@ -57,6 +57,28 @@ ENGINEERS = [
     ("hiro@genba.example", "Hiro", "Nakamura", "en", "+819012340003", "specialist"),
 ]
 
+# email -> dispatch profile: languages, home (label, lat, lng), zones, working days
+ENGINEER_PROFILES = {
+    "ken@genba.example": (
+        ["en", "ja"],
+        ("Shinjuku Station", "35.690921", "139.700258"),
+        ["A", "B"],
+        [0, 1, 2, 3, 4],
+    ),
+    "yui@genba.example": (
+        ["ja"],
+        ("Yokohama Station", "35.465798", "139.622314"),
+        ["A"],
+        [0, 1, 2, 3, 4],
+    ),
+    "hiro@genba.example": (
+        ["en", "ja"],
+        ("Omiya Station", "35.906295", "139.623999"),
+        ["A", "B", "C"],
+        [0, 1, 2, 3, 4, 5],
+    ),
+}
+
 SITES = {
     "otemachi": {
         "name": "Otemachi data center",
@@ -306,7 +328,7 @@ def build_requests(users: dict, *, now: datetime) -> int:
     )
     run_to(
         alice,
-        _order("otemachi", soon, title="Replace failed DIMM on db-07"),
+        _order("otemachi", soon + timedelta(days=1), title="Replace failed DIMM on db-07"),
         now - timedelta(days=5),
         "released",
     )
@@ -338,7 +360,7 @@ def build_requests(users: dict, *, now: datetime) -> int:
         )
     run_to(
         bob,
-        _order("osaka", later, title="Network audit (postponed)"),
+        _order("osaka", later + timedelta(days=1), title="Network audit (postponed)"),
         now - timedelta(days=6),
         "cancelled",
         engineer=hiro,

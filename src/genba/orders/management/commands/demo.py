@@ -18,7 +18,15 @@ from genba.accounts.models import Organization, OrganizationKind, Role, User
 from genba.billing.models import IssuerProfile
 from genba.contracts.models import Contract, ContractKind, Policy
 from genba.core import clock
-from genba.orders.management.demo_data import COVERAGE, ENGINEERS, ISSUER, STAFF, build_requests
+from genba.dispatch.models import EngineerProfile
+from genba.orders.management.demo_data import (
+    COVERAGE,
+    ENGINEER_PROFILES,
+    ENGINEERS,
+    ISSUER,
+    STAFF,
+    build_requests,
+)
 
 DEMO_PASSWORD = "genba-demo-2026"
 
@@ -175,6 +183,20 @@ class Command(BaseCommand):
             if role in (Role.COORDINATOR, Role.BILLING):
                 user.groups.add(back_office)
             users[email] = user
+        for email, first, last, lang, phone, skill in ENGINEERS:
+            languages, (label, lat, lng), zones, days = ENGINEER_PROFILES[email]
+            EngineerProfile.objects.update_or_create(
+                user=users[email],
+                defaults={
+                    "skill_level": skill,
+                    "languages": languages,
+                    "home_label": label,
+                    "home_latitude": lat,
+                    "home_longitude": lng,
+                    "zones": zones,
+                    "work_days": days,
+                },
+            )
         return users
 
     def _print_logins(self, created: int):

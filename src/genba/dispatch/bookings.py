@@ -1,0 +1,148 @@
+"""Bookings that cannot collide: an engineer is confirmed on one visit at a time, with the time to
+travel between consecutive visits, checked in the same transaction that writes the booking."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from genba.accounts.models import User
+from genba.core import audit
+from genba.core.errors import TransitionRefused
+from genba.dispatch.models import Booking, BookingStatus
+from genba.dispatch.places import site_point
+from genba.dispatch.travel import travel_minutes
+
+# How far around a window to look for neighbours whose travel could reach into it.
+_NEIGHBOURHOOD = timedelta(hours=12)
+
+
+class BookingConflict(TransitionRefused):
+    pass
+
+
+def booking_window(visit, policy):
+    """[start, end): the billed reservation plus the grace period (rulebook §5.2-5.3)."""
+    hours = max(visit.reserved_hours, policy.minimum_hours)
+    start = visit.scheduled_start
+    # Hours carry two decimals, so the reservation is a whole number of seconds: exact, no float.
+    return start, start + timedelta(seconds=int(hours * 3600), minutes=policy.grace_minutes)
+
+
+def lock_engineers(engineers) -> None:
+    """Serialise bookings per engineer: PostgreSQL row locks, in id order so that two transactions
+    locking the same engineers cannot deadlock; SQLite's write lock already serialises."""
+    list(User.objects.select_for_update().filter(pk__in=[e.pk for e in engineers]).order_by("pk"))
+
+
+def conflict_for(engineer, start, end, point, *, ignore=()) -> str | None:
+    """Why the engineer cannot be confirmed on [start, end) at `point`, or None."""
+    neighbours = (
+        Booking.objects.filter(
+            engineer=engineer,
+            status=BookingStatus.CONFIRMED,
+            starts_at__lt=end + _NEIGHBOURHOOD,
+            ends_at__gt=start - _NEIGHBOURHOOD,
+        )
+        .exclude(pk__in=[b.pk for b in ignore])
+        .select_related("visit__request__site")
+    )
+    name = engineer.get_full_name() or engineer.email
+    for other in neighbours:
+        when = f"{localtime(other.starts_at):%Y-%m-%d %H:%M}–{localtime(other.ends_at):%H:%M} JST"
+        if other.starts_at < end and other.ends_at > start:
+            return _("%(name)s is already booked %(when)s.") % {"name": name, "when": when}
+        other_point = site_point(other.visit.request.site)
+        if point is None or other_point is None:
+            continue
+        if (
+            other.ends_at <= start
+            and other.ends_at + timedelta(minutes=travel_minutes(other_point, point)) > start
+        ):
+            return _("%(name)s cannot travel here in time from the visit booked %(when)s.") % {
+                "name": name,
+                "when": when,
+            }
+        if (
+            other.starts_at >= end
+            and end + timedelta(minutes=travel_minutes(point, other_point)) > other.starts_at
+        ):
+            return _("%(name)s could not reach the next visit, booked %(when)s, in time.") % {
+                "name": name,
+                "when": when,
+            }
+    return None
+
+
+def confirm(bookings: list[Booking], *, by) -> None:
+    """Confirm proposed bookings, or refuse them all. Call inside the caller's transaction."""
+    lock_engineers({b.engineer for b in bookings})
+    for booking in bookings:
+        visit = booking.visit
+        reason = conflict_for(
+            booking.engineer,
+            booking.starts_at,
+            booking.ends_at,
+            site_point(visit.request.site),
+            ignore=bookings,
+        )
+        if reason:
+            raise BookingConflict(reason, code="booking_conflict")
+    try:
+        # The database's exclusion constraint (PostgreSQL) is the last word on overlaps.
+        with transaction.atomic():
+            for booking in bookings:
+                booking.status = BookingStatus.CONFIRMED
+                booking.save(update_fields=["status"])
+    except IntegrityError as exc:
+        raise BookingConflict(
+            _("The engineer was booked by someone else at the same moment."),
+            code="booking_conflict",
+        ) from exc
+    for booking in bookings:
+        audit.record(
+            actor=by,
+            obj=booking,
+            action="confirmed",
+            organization=booking.visit.request.organization,
+        )
+
+
+def cancel_for_visits(visits, *, proposal=None) -> int:
+    """Free the engineers of these visits (or of this proposal only)."""
+    qs = Booking.objects.filter(visit__in=visits).exclude(status=BookingStatus.CANCELLED)
+    if proposal is not None:
+        qs = qs.filter(proposal=proposal)
+    return qs.update(status=BookingStatus.CANCELLED)
+
+
+@transaction.atomic
+def book_engineer(*, engineer, visit, by) -> Booking:
+    """A confirmed booking made directly (the dispatch board's reassignment)."""
+    from genba.orders.transitions import require_role
+
+    require_role(by, "coordinator", "admin")
+    lock_engineers([engineer])
+    start, end = booking_window(visit, visit.request.policy)
+    reason = conflict_for(engineer, start, end, site_point(visit.request.site))
+    if reason:
+        raise BookingConflict(reason, code="booking_conflict")
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                engineer=engineer,
+                visit=visit,
+                starts_at=start,
+                ends_at=end,
+                status=BookingStatus.CONFIRMED,
+            )
+    except IntegrityError as exc:
+        raise BookingConflict(
+            _("The engineer was booked by someone else at the same moment."),
+            code="booking_conflict",
+        ) from exc
+    audit.record(actor=by, obj=booking, action="booked", organization=visit.request.organization)
+    return booking
