@@ -183,7 +183,7 @@ class Command(BaseCommand):
             if role in (Role.COORDINATOR, Role.BILLING):
                 user.groups.add(back_office)
             users[email] = user
-        for email, first, last, lang, phone, skill in ENGINEERS:
+        for email, *_person, skill in ENGINEERS:
             languages, (label, lat, lng), zones, days = ENGINEER_PROFILES[email]
             EngineerProfile.objects.update_or_create(
                 user=users[email],
