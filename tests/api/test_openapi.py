@@ -26,6 +26,15 @@ PATHS = {
     "/api/v1/invoices/{invoice_id}/pdf",
     "/api/v1/invoices/{invoice_id}/credit-note",
     "/api/v1/quotes",
+    "/api/v1/engineers",
+    "/api/v1/engineers/{engineer_id}/photo-id",
+    "/api/v1/requests/{request_id}/availability",
+    "/api/v1/requests/{request_id}/proposals",
+    "/api/v1/requests/{request_id}/proposals/{proposal_id}/withdraw",
+    "/api/v1/requests/{request_id}/proposals/{proposal_id}/engineers/{engineer_id}/photo-id",
+    "/api/v1/requests/{request_id}/ask-info",
+    "/api/v1/requests/{request_id}/record-call",
+    "/api/v1/requests/{request_id}/release",
 }
 
 

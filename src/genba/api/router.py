@@ -9,6 +9,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from genba.api import problems
 from genba.api.auth import TokenAuth
+from genba.api.dispatch import router as dispatch_router
 from genba.api.invoices import router as invoices_router
 from genba.api.quotes import router as quotes_router
 from genba.api.requests import router as requests_router
@@ -39,6 +40,7 @@ api.add_router("/requests", requests_router)
 api.add_router("", sites_router)
 api.add_router("/invoices", invoices_router)
 api.add_router("/quotes", quotes_router)
+api.add_router("", dispatch_router)
 
 
 @api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")

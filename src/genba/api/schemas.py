@@ -252,3 +252,30 @@ class QueueRowOut(Schema):
     completed_at: datetime | None
     deadline_at: datetime | None
     late: bool
+
+
+class EngineerOut2(Schema):
+    """An engineer as coordinators see it."""
+
+    id: str
+    name: str
+    email: str
+    phone: str
+    skill_level: str
+    languages: list[str]
+    zones: list[str]
+    home: str
+    datacenter_access: list[str]
+    active: bool
+    has_photo_id: bool
+
+
+class CandidateOut(EngineerOut2):
+    travel_minutes: int | None
+    week_hours: Decimal
+    reasons: list[str]
+
+
+class AvailabilityOut(Schema):
+    available: list[CandidateOut]
+    unavailable: list[CandidateOut]

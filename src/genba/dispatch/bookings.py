@@ -38,6 +38,35 @@ def lock_engineers(engineers) -> None:
     list(User.objects.select_for_update().filter(pk__in=[e.pk for e in engineers]).order_by("pk"))
 
 
+def neighbour_conflict(start, end, point, neighbours, name: str) -> str | None:
+    """Why [start, end) at `point` does not fit between the neighbours (each (start, end, point)
+    of a confirmed booking): an overlap, or not enough time to travel from the one before or to the
+    one after. Pure, so that the availability search runs it for 500 engineers without a query."""
+    for other_start, other_end, other_point in neighbours:
+        when = f"{localtime(other_start):%Y-%m-%d %H:%M}–{localtime(other_end):%H:%M} JST"
+        if other_start < end and other_end > start:
+            return _("%(name)s is already booked %(when)s.") % {"name": name, "when": when}
+        if point is None or other_point is None:
+            continue
+        if (
+            other_end <= start
+            and other_end + timedelta(minutes=travel_minutes(other_point, point)) > start
+        ):
+            return _("%(name)s cannot travel here in time from the visit booked %(when)s.") % {
+                "name": name,
+                "when": when,
+            }
+        if (
+            other_start >= end
+            and end + timedelta(minutes=travel_minutes(point, other_point)) > other_start
+        ):
+            return _("%(name)s could not reach the next visit, booked %(when)s, in time.") % {
+                "name": name,
+                "when": when,
+            }
+    return None
+
+
 def conflict_for(engineer, start, end, point, *, ignore=()) -> str | None:
     """Why the engineer cannot be confirmed on [start, end) at `point`, or None."""
     neighbours = (
@@ -50,31 +79,13 @@ def conflict_for(engineer, start, end, point, *, ignore=()) -> str | None:
         .exclude(pk__in=[b.pk for b in ignore])
         .select_related("visit__request__site")
     )
-    name = engineer.get_full_name() or engineer.email
-    for other in neighbours:
-        when = f"{localtime(other.starts_at):%Y-%m-%d %H:%M}–{localtime(other.ends_at):%H:%M} JST"
-        if other.starts_at < end and other.ends_at > start:
-            return _("%(name)s is already booked %(when)s.") % {"name": name, "when": when}
-        other_point = site_point(other.visit.request.site)
-        if point is None or other_point is None:
-            continue
-        if (
-            other.ends_at <= start
-            and other.ends_at + timedelta(minutes=travel_minutes(other_point, point)) > start
-        ):
-            return _("%(name)s cannot travel here in time from the visit booked %(when)s.") % {
-                "name": name,
-                "when": when,
-            }
-        if (
-            other.starts_at >= end
-            and end + timedelta(minutes=travel_minutes(point, other_point)) > other.starts_at
-        ):
-            return _("%(name)s could not reach the next visit, booked %(when)s, in time.") % {
-                "name": name,
-                "when": when,
-            }
-    return None
+    return neighbour_conflict(
+        start,
+        end,
+        point,
+        [(b.starts_at, b.ends_at, site_point(b.visit.request.site)) for b in neighbours],
+        engineer.get_full_name() or engineer.email,
+    )
 
 
 def confirm(bookings: list[Booking], *, by) -> None:

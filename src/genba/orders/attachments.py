@@ -48,7 +48,7 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {
 }
 
 
-def _content_type(name: str, head: bytes) -> str | None:
+def sniff_content_type(name: str, head: bytes) -> str | None:
     suffix = PurePath(name).suffix.lower()
     if suffix not in ALLOWED_TYPES:
         return None
@@ -103,7 +103,7 @@ def attachment_add(
     content_type = None
     if not problems:
         upload.seek(0)
-        content_type = _content_type(name, upload.read(4096))
+        content_type = sniff_content_type(name, upload.read(4096))
         if content_type is None:
             problems.append(
                 FieldProblem(

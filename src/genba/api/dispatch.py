@@ -1,0 +1,177 @@
+"""Coordinator endpoints: engineers, availability, proposals, release, calls, information requests;
+and the photo ID a customer sees on a proposal. The same services the pages will call."""
+
+from __future__ import annotations
+
+from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
+from ninja import File, Router
+from ninja.files import UploadedFile
+from ninja.responses import Status
+from pydantic import BaseModel, Field
+
+from genba.accounts.models import Role
+from genba.api.documents import request_detail_document
+from genba.api.schemas import AvailabilityOut, EngineerOut2, RequestDetailOut
+from genba.core.errors import FieldProblem, ValidationFailed
+from genba.dispatch import availability, services
+from genba.dispatch.models import EngineerProfile, Proposal
+from genba.dispatch.photo_ids import photo_id_for_viewer, photo_id_set
+from genba.orders import selectors
+from genba.orders import services as order_services
+from genba.orders.transitions import require_role
+
+router = Router(tags=["dispatch (coordinators)"])
+
+
+class ProposeIn(BaseModel):
+    engineer_ids: list[str] = Field(min_length=1, max_length=10)
+    message: str = Field("", max_length=5000)
+
+
+class MessageIn(BaseModel):
+    message: str = Field("", max_length=5000)
+
+
+class CallIn(BaseModel):
+    note: str = Field(max_length=5000)
+
+
+def _staff(request) -> None:
+    require_role(request.auth, Role.COORDINATOR, Role.ADMIN)
+
+
+def engineer_document(profile: EngineerProfile) -> dict:
+    user = profile.user
+    return {
+        "id": profile.public_id,
+        "name": user.get_full_name() or user.email,
+        "email": user.email,
+        "phone": user.phone,
+        "skill_level": profile.skill_level,
+        "languages": profile.languages,
+        "zones": profile.zones,
+        "home": profile.home_label,
+        "datacenter_access": profile.datacenter_access,
+        "active": profile.active,
+        "has_photo_id": bool(profile.photo_id),
+    }
+
+
+@router.get("/engineers", response=list[EngineerOut2], summary="Engineers (coordinators)")
+def list_engineers(request):
+    _staff(request)
+    return [
+        engineer_document(p)
+        for p in EngineerProfile.objects.select_related("user").order_by("user__email")
+    ]
+
+
+@router.post(
+    "/engineers/{engineer_id}/photo-id", response=EngineerOut2, summary="Upload a photo ID"
+)
+def upload_photo_id(request, engineer_id: str, file: File[UploadedFile]):
+    _staff(request)
+    profile = EngineerProfile.objects.select_related("user").filter(public_id=engineer_id).first()
+    if profile is None:
+        raise Http404
+    return engineer_document(photo_id_set(profile=profile, upload=file, by=request.auth))
+
+
+@router.get(
+    "/requests/{request_id}/availability", response=AvailabilityOut, summary="Who can take it"
+)
+def request_availability(request, request_id: str):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id)
+    available, unavailable = availability.search(target)
+
+    def row(c):
+        return {
+            **engineer_document(c.profile),
+            "travel_minutes": c.travel_minutes,
+            "week_hours": c.week_hours,
+            "reasons": c.fits if c.available else c.misses,
+        }
+
+    return {"available": [row(c) for c in available], "unavailable": [row(c) for c in unavailable]}
+
+
+@router.post(
+    "/requests/{request_id}/proposals",
+    response={201: RequestDetailOut},
+    summary="Propose engineers",
+)
+def propose(request, request_id: str, data: ProposeIn):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    profiles = list(
+        EngineerProfile.objects.select_related("user").filter(public_id__in=data.engineer_ids)
+    )
+    if len(profiles) != len(set(data.engineer_ids)):
+        raise ValidationFailed(
+            _("Unknown engineer."),
+            problems=[FieldProblem("engineer_ids", _("Unknown engineer id."), "unknown")],
+        )
+    services.proposal_create(
+        request=target, by=request.auth, engineers=[p.user for p in profiles], message=data.message
+    )
+    return Status(201, request_detail_document(selectors.get_request_for(request.auth, request_id)))
+
+
+@router.post("/requests/{request_id}/proposals/{proposal_id}/withdraw", response=RequestDetailOut)
+def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    proposal = Proposal.objects.filter(request=target, public_id=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    services.proposal_withdraw(proposal=proposal, by=request.auth, reason=data.message)
+    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+
+
+@router.post(
+    "/requests/{request_id}/ask-info", response=RequestDetailOut, summary="Ask the customer"
+)
+def ask_info(request, request_id: str, data: MessageIn):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    order_services.request_ask_info(request=target, by=request.auth, message=data.message)
+    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+
+
+@router.post(
+    "/requests/{request_id}/record-call", response=RequestDetailOut, summary="Record a phone call"
+)
+def record_call(request, request_id: str, data: CallIn):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    order_services.request_record_call(request=target, by=request.auth, note=data.note)
+    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+
+
+@router.post(
+    "/requests/{request_id}/release", response=RequestDetailOut, summary="Release (dispatch)"
+)
+def release(request, request_id: str):
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    order_services.request_release(request=target, by=request.auth)
+    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+
+
+@router.get(
+    "/requests/{request_id}/proposals/{proposal_id}/engineers/{engineer_id}/photo-id",
+    response={200: None},
+    summary="A proposed engineer's photo ID (logged)",
+)
+def photo_id(request, request_id: str, proposal_id: str, engineer_id: str):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    profile = photo_id_for_viewer(
+        viewer=request.auth, request=target, proposal_id=proposal_id, engineer_id=engineer_id
+    )
+    response = FileResponse(profile.photo_id.open("rb"), content_type=profile.photo_id_content_type)
+    response["Content-Disposition"] = f'inline; filename="{profile.public_id}"'
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
