@@ -88,7 +88,7 @@ def request_availability(request, request_id: str):
 
     def row(c):
         return {
-            **engineer_document(c.profile),
+            **c.profile.as_document(),
             "travel_minutes": c.travel_minutes,
             "week_hours": c.week_hours,
             "reasons": c.fits if c.available else c.misses,

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
+from django.db.models import Sum
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -22,11 +24,12 @@ from genba.orders.selectors import policy_rules, request_facts
 
 SKILL_RANK = {"entry": 0, "senior": 1, "specialist": 2}
 _NEIGHBOURHOOD = timedelta(hours=12)
+_LONGEST = timedelta(hours=25)  # 24 reserved hours at most, plus grace
 
 
 @dataclass
 class Candidate:
-    profile: EngineerProfile
+    profile: EngineerRow
     fits: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
     travel_minutes: int | None = None
@@ -55,31 +58,36 @@ def _windows(request: ServiceRequest):
 
 def search(request: ServiceRequest) -> tuple[list[Candidate], list[Candidate]]:
     """(available ranked best first, unavailable with why)."""
-    windows = _windows(request)
+    windows = [
+        Window(start, end, localtime(start), localtime(end)) for start, end in _windows(request)
+    ]
     point = site_point(request.site)
-    rules = policy_rules(request.policy)
     facts = request_facts(request)
-    zone = coverage_for(facts.site, rules) if facts.site else None
-    wanted_languages = set(request.languages or [])
-    profiles = list(
-        EngineerProfile.objects.filter(active=True, user__is_active=True).select_related("user")
-    )
-    ids = [p.user_id for p in profiles]
+    zone = coverage_for(facts.site, policy_rules(request.policy)) if facts.site else None
+    # Plain rows, not model instances: building 1,000 instances (profile and user) was most of a
+    # search's time with 500 engineers (docs/performance.md).
+    profiles = [
+        EngineerRow.from_values(values)
+        for values in EngineerProfile.objects.filter(active=True, user__is_active=True).values_list(
+            *ROW_FIELDS
+        )
+    ]
 
     leaves: dict[int, list] = defaultdict(list)
     bookings: dict[int, list] = defaultdict(list)
     week_hours: dict[int, Decimal] = defaultdict(Decimal)
     if windows:
-        first, last = min(w[0] for w in windows), max(w[1] for w in windows)
-        for leave in Leave.objects.filter(
-            engineer_id__in=ids, starts_at__lt=last, ends_at__gt=first
-        ):
-            leaves[leave.engineer_id].append(leave)
+        first, last = windows[0].start, max(w.end for w in windows)
+        for engineer_id, starts, ends in Leave.objects.filter(
+            starts_at__lt=last, ends_at__gt=first
+        ).values_list("engineer_id", "starts_at", "ends_at"):
+            leaves[engineer_id].append((starts, ends))
         near = (
             Booking.objects.filter(
-                engineer_id__in=ids,
                 status=BookingStatus.CONFIRMED,
                 starts_at__lt=last + _NEIGHBOURHOOD,
+                # No booking is longer than a day, so this lower bound keeps the index range tight.
+                starts_at__gt=first - _NEIGHBOURHOOD - _LONGEST,
                 ends_at__gt=first - _NEIGHBOURHOOD,
             )
             .exclude(visit__request=request)
@@ -92,100 +100,182 @@ def search(request: ServiceRequest) -> tuple[list[Candidate], list[Candidate]]:
             )
         )
         for engineer_id, starts, ends, lat, lng in near:
-            bookings[engineer_id].append(
-                (starts, ends, (float(lat), float(lng)) if lat is not None else None)
-            )
-        monday = localtime(first).replace(hour=0, minute=0, second=0, microsecond=0)
+            here = (float(lat), float(lng)) if lat is not None else None
+            bookings[engineer_id].append((starts, ends, here))
+        monday = windows[0].local_start.replace(hour=0, minute=0, second=0, microsecond=0)
         monday -= timedelta(days=monday.weekday())
-        week = Booking.objects.filter(
-            engineer_id__in=ids,
-            status=BookingStatus.CONFIRMED,
-            starts_at__gte=monday,
-            starts_at__lt=monday + timedelta(days=7),
-        ).values_list("engineer_id", "starts_at", "ends_at")
-        for engineer_id, starts, ends in week:
-            week_hours[engineer_id] += Decimal((ends - starts).total_seconds()) / 3600
+        # Summed by the database: a week of 500 engineers is thousands of rows not worth reading.
+        week = (
+            Booking.objects.filter(
+                status=BookingStatus.CONFIRMED,
+                starts_at__gte=monday,
+                starts_at__lt=monday + timedelta(days=7),
+            )
+            .values("engineer_id")
+            .annotate(booked=Sum("minutes"))
+            .values_list("engineer_id", "booked")
+        )
+        for engineer_id, booked in week:
+            week_hours[engineer_id] = (Decimal(booked) / 60).quantize(Decimal("0.1"))
 
+    words = _Words(request, zone)
     available, unavailable = [], []
     for profile in profiles:
         candidate = _judge(
-            profile,
-            request,
-            windows,
-            point,
-            zone,
-            wanted_languages,
-            leaves[profile.user_id],
-            bookings[profile.user_id],
+            profile, windows, point, zone, words, leaves[profile.user_id], bookings[profile.user_id]
         )
-        candidate.week_hours = week_hours[profile.user_id].quantize(Decimal("0.1"))
-        candidate.fits.append(_("%(hours)s h booked that week") % {"hours": candidate.week_hours})
+        candidate.week_hours = week_hours[profile.user_id]
+        candidate.fits.append(words.week % {"hours": candidate.week_hours})
         (available if candidate.available else unavailable).append(candidate)
     available.sort(key=Candidate.rank)
     unavailable.sort(key=lambda c: (len(c.misses), str(c.profile)))
     return available, unavailable
 
 
-def _judge(
-    profile, request, windows, point, zone, wanted_languages, leaves, neighbours
-) -> Candidate:
+class Window(NamedTuple):
+    start: datetime
+    end: datetime
+    local_start: datetime
+    local_end: datetime
+
+
+ROW_FIELDS = (
+    "public_id",
+    "user_id",
+    "skill_level",
+    "languages",
+    "home_latitude",
+    "home_longitude",
+    "zones",
+    "work_days",
+    "work_start",
+    "work_end",
+    "home_label",
+    "datacenter_access",
+    "photo_id",
+    "user__first_name",
+    "user__last_name",
+    "user__email",
+    "user__phone",
+)
+
+
+class EngineerRow(NamedTuple):
+    """What the search needs of an engineer, read as one tuple per engineer."""
+
+    public_id: str
+    user_id: int
+    skill_level: str
+    languages: list
+    home_latitude: Decimal
+    home_longitude: Decimal
+    zones: list
+    work_days: list
+    work_start: time
+    work_end: time
+    home_label: str
+    datacenter_access: list
+    photo_id: str
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+
+    @classmethod
+    def from_values(cls, values) -> EngineerRow:
+        return cls(*values)
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip() or self.email
+
+    def as_document(self) -> dict:
+        return {
+            "id": self.public_id,
+            "name": str(self),
+            "email": self.email,
+            "phone": self.phone,
+            "skill_level": self.skill_level,
+            "languages": self.languages,
+            "zones": self.zones,
+            "home": self.home_label,
+            "datacenter_access": self.datacenter_access,
+            "active": True,
+            "has_photo_id": bool(self.photo_id),
+        }
+
+
+class _Words:
+    """Every phrase translated once per search, not once per engineer (500 engineers × 10 phrases)."""
+
+    def __init__(self, request: ServiceRequest, zone) -> None:
+        self.asked = request.skill_level
+        self.languages = set(request.languages or [])
+        self.skill_ok = _("skill %(has)s ≥ %(asked)s")
+        self.skill_low = _("skill %(has)s < %(asked)s")
+        self.not_speaking = _("does not speak %(languages)s")
+        self.speaks = _("speaks %(languages)s") % {"languages": ", ".join(sorted(self.languages))}
+        self.outside = _("the site is outside the coverage table")
+        if zone is not None:
+            self.covers = _("covers zone %(zone)s") % {"zone": zone.zone}
+            self.not_covering = _("does not cover zone %(zone)s") % {"zone": zone.zone}
+        self.no_visit = _("the request has no scheduled visit")
+        self.not_working = _("not working %(when)s")
+        self.leave = _("on leave %(day)s")
+        self.away = _("%(minutes)s min away")
+        self.free = _("free for the reservation, grace and travel")
+        self.week = _("%(hours)s h booked that week")
+
+
+def _judge(profile, windows, point, zone, words: _Words, leaves, neighbours) -> Candidate:
     c = Candidate(profile)
-    asked = request.skill_level
-    if SKILL_RANK[profile.skill_level] >= SKILL_RANK[asked]:
-        c.fits.append(_("skill %(has)s ≥ %(asked)s") % {"has": profile.skill_level, "asked": asked})
+    has = profile.skill_level
+    if SKILL_RANK[has] >= SKILL_RANK[words.asked]:
+        c.fits.append(words.skill_ok % {"has": has, "asked": words.asked})
     else:
-        c.misses.append(
-            _("skill %(has)s < %(asked)s") % {"has": profile.skill_level, "asked": asked}
-        )
-    missing = wanted_languages - set(profile.languages or [])
+        c.misses.append(words.skill_low % {"has": has, "asked": words.asked})
+    missing = words.languages - set(profile.languages or [])
     if missing:
-        c.misses.append(
-            _("does not speak %(languages)s") % {"languages": ", ".join(sorted(missing))}
-        )
-    elif wanted_languages:
-        c.fits.append(
-            _("speaks %(languages)s") % {"languages": ", ".join(sorted(wanted_languages))}
-        )
+        c.misses.append(words.not_speaking % {"languages": ", ".join(sorted(missing))})
+    elif words.languages:
+        c.fits.append(words.speaks)
     if zone is None:
-        c.misses.append(_("the site is outside the coverage table"))
+        c.misses.append(words.outside)
     elif zone.zone in (profile.zones or []):
-        c.fits.append(_("covers zone %(zone)s") % {"zone": zone.zone})
+        c.fits.append(words.covers)
     else:
-        c.misses.append(_("does not cover zone %(zone)s") % {"zone": zone.zone})
+        c.misses.append(words.not_covering)
     if not windows:
-        c.misses.append(_("the request has no scheduled visit"))
+        c.misses.append(words.no_visit)
         return c
-    name = str(profile)
-    home = home_point(profile)
-    for start, end in windows:
-        local_start, local_end = localtime(start), localtime(end)
+    days = profile.work_days or []
+    for w in windows:
         on_shift = (
-            local_start.weekday() in (profile.work_days or [])
-            and local_start.date() == local_end.date()
-            and profile.work_start <= local_start.time()
-            and local_end.time() <= profile.work_end
+            w.local_start.weekday() in days
+            and w.local_start.date() == w.local_end.date()
+            and profile.work_start <= w.local_start.time()
+            and w.local_end.time() <= profile.work_end
         )
         if not on_shift:
             c.misses.append(
-                _("not working %(when)s")
-                % {"when": f"{local_start:%a %Y-%m-%d %H:%M}–{local_end:%H:%M}"}
+                words.not_working
+                % {"when": f"{w.local_start:%a %Y-%m-%d %H:%M}–{w.local_end:%H:%M}"}
             )
-        if any(leave.starts_at < end and leave.ends_at > start for leave in leaves):
-            c.misses.append(_("on leave %(day)s") % {"day": f"{local_start:%Y-%m-%d}"})
-        reason = neighbour_conflict(start, end, point, neighbours, name)
-        if reason:
-            c.misses.append(reason)
-    if point is not None and c.travel_minutes is None:
+        if any(starts < w.end and ends > w.start for starts, ends in leaves):
+            c.misses.append(words.leave % {"day": f"{w.local_start:%Y-%m-%d}"})
+        if neighbours:
+            reason = neighbour_conflict(w.start, w.end, point, neighbours, str(profile))
+            if reason:
+                c.misses.append(reason)
+    if point is not None:
         # From the last place the engineer is before the first visit: a booking that day, or home.
-        first = windows[0][0]
+        first = windows[0]
+        day = first.local_start.date()
         before = [
-            n
-            for n in neighbours
-            if n[1] <= first and localtime(n[1]).date() == localtime(first).date() and n[2]
+            n for n in neighbours if n[1] <= first.start and n[2] and localtime(n[1]).date() == day
         ]
-        origin = max(before, key=lambda n: n[1])[2] if before else home
+        origin = max(before, key=lambda n: n[1])[2] if before else home_point(profile)
         c.travel_minutes = travel_minutes(origin, point)
-        c.fits.append(_("%(minutes)s min away") % {"minutes": c.travel_minutes})
+        c.fits.append(words.away % {"minutes": c.travel_minutes})
     if not c.misses:
-        c.fits.append(_("free for the reservation, grace and travel"))
+        c.fits.append(words.free)
     return c

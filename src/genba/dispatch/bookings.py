@@ -42,10 +42,16 @@ def neighbour_conflict(start, end, point, neighbours, name: str) -> str | None:
     """Why [start, end) at `point` does not fit between the neighbours (each (start, end, point)
     of a confirmed booking): an overlap, or not enough time to travel from the one before or to the
     one after. Pure, so that the availability search runs it for 500 engineers without a query."""
+
+    def when(a, b) -> str:
+        return f"{localtime(a):%Y-%m-%d %H:%M}–{localtime(b):%H:%M} JST"
+
     for other_start, other_end, other_point in neighbours:
-        when = f"{localtime(other_start):%Y-%m-%d %H:%M}–{localtime(other_end):%H:%M} JST"
         if other_start < end and other_end > start:
-            return _("%(name)s is already booked %(when)s.") % {"name": name, "when": when}
+            return _("%(name)s is already booked %(when)s.") % {
+                "name": name,
+                "when": when(other_start, other_end),
+            }
         if point is None or other_point is None:
             continue
         if (
@@ -54,7 +60,7 @@ def neighbour_conflict(start, end, point, neighbours, name: str) -> str | None:
         ):
             return _("%(name)s cannot travel here in time from the visit booked %(when)s.") % {
                 "name": name,
-                "when": when,
+                "when": when(other_start, other_end),
             }
         if (
             other_start >= end
@@ -62,7 +68,7 @@ def neighbour_conflict(start, end, point, neighbours, name: str) -> str | None:
         ):
             return _("%(name)s could not reach the next visit, booked %(when)s, in time.") % {
                 "name": name,
-                "when": when,
+                "when": when(other_start, other_end),
             }
     return None
 

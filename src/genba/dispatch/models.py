@@ -158,6 +158,9 @@ class Booking(models.Model):
     status = models.CharField(
         max_length=20, choices=BookingStatus.choices, default=BookingStatus.PROPOSED
     )
+    # The length, kept so that a week's workload is a sum of integers (the availability search sums
+    # thousands of bookings per search; SQLite has no native interval arithmetic).
+    minutes = models.PositiveIntegerField(editable=False, default=0)
     created_at = models.DateTimeField(default=clock.now, editable=False)
 
     class Meta:
@@ -177,3 +180,7 @@ class Booking(models.Model):
         return (
             f"{self.engineer} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M} ({self.status})"
         )
+
+    def save(self, *args, **kwargs):
+        self.minutes = int((self.ends_at - self.starts_at).total_seconds() // 60)
+        super().save(*args, **kwargs)
