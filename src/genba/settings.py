@@ -34,6 +34,11 @@ INSTALLED_APPS = [
     "genba.orders",
     "genba.dispatch",
     "genba.billing",
+    "genba.messaging",
+    "genba.messaging.webhooks",
+    "genba.messaging.intake",
+    "django_tasks",
+    "django_tasks_db",
     "genba.api",
 ]
 
@@ -164,3 +169,8 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 25
+
+# --- Background work: django-tasks with its database backend; `genba worker` runs the jobs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+GENBA_SUPPORT_ADDRESS = env_str("GENBA_SUPPORT_ADDRESS", "support@genba.example")
+GENBA_BASE_URL = env_str("GENBA_BASE_URL", "http://127.0.0.1:8000")

@@ -1,0 +1,1 @@
+"""Signal receivers of the messaging app: notifications and SLA clocks listen to transitions."""
