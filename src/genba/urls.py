@@ -3,6 +3,7 @@ from django.http import HttpResponse
 from django.urls import path, re_path
 
 from genba.api.fallbacks import unknown_path
+from genba.api.messaging import calendar_feed_view
 from genba.api.router import api
 
 
@@ -15,4 +16,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/(?P<path>.*)$", unknown_path),
     path("healthz", healthz),
+    path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
 ]

@@ -11,10 +11,12 @@ from genba.api import problems
 from genba.api.auth import TokenAuth
 from genba.api.dispatch import router as dispatch_router
 from genba.api.invoices import router as invoices_router
+from genba.api.messaging import router as messaging_router
 from genba.api.quotes import router as quotes_router
 from genba.api.requests import router as requests_router
 from genba.api.schemas import MeOut
 from genba.api.sites import router as sites_router
+from genba.api.webhooks import router as webhooks_router
 from genba.core.errors import GenbaError
 
 api = NinjaAPI(
@@ -41,6 +43,8 @@ api.add_router("", sites_router)
 api.add_router("/invoices", invoices_router)
 api.add_router("/quotes", quotes_router)
 api.add_router("", dispatch_router)
+api.add_router("/webhooks", webhooks_router)
+api.add_router("", messaging_router)
 
 
 @api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")

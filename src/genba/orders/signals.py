@@ -6,5 +6,5 @@ Sent from `transaction.on_commit`, so a listener never acts on a change that was
 from django.dispatch import Signal
 
 # kwargs: obj (ServiceRequest, Visit or Proposal), action (str), actor (User | None),
-# from_state (str), to_state (str)
+# from_state (str), to_state (str), event_id (the AuditEvent's id: one per transition)
 transitioned = Signal()

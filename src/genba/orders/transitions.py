@@ -44,7 +44,7 @@ def move(
     from_state = obj.status
     obj.status = to_state
     obj.save(update_fields=["status", *fields])
-    audit.record(
+    event = audit.record(
         actor=by,
         obj=obj,
         action=action,
@@ -61,5 +61,6 @@ def move(
             actor=by,
             from_state=from_state,
             to_state=to_state,
+            event_id=event.pk,
         )
     )

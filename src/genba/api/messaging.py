@@ -1,0 +1,147 @@
+"""/api/v1/sla (the at-risk and breached lists) and private calendar feeds."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from ninja import Router
+from ninja.responses import Status
+from pydantic import BaseModel
+
+from genba.accounts.models import Role
+from genba.core import clock
+from genba.dispatch.models import BookingStatus
+from genba.messaging import sla
+from genba.messaging.calendar import feed
+from genba.messaging.models import CalendarFeed
+from genba.orders.models import Visit
+from genba.orders.transitions import require_role
+
+router = Router(tags=["SLA and calendars"])
+# A feed shows the last two months and everything ahead.
+_LOOKBACK = timedelta(days=60)
+
+
+class SlaRowOut(BaseModel):
+    request_id: str
+    customer: str
+    title: str
+    due_at: str
+    state: str
+    guaranteed: bool | None = None
+    arrived_at: str | None = None
+
+
+class SlaOut(BaseModel):
+    arrivals: list[SlaRowOut]
+    invoices: list[SlaRowOut]
+
+
+class FeedOut(BaseModel):
+    id: int
+    url: str | None = None
+    created_at: str
+    revoked: bool
+
+
+@router.get("/sla", response=SlaOut, summary="At-risk and breached arrivals and invoices (staff)")
+def sla_lists(request, state: str = ""):
+    require_role(request.auth, Role.COORDINATOR, Role.BILLING, Role.ADMIN)
+    arrivals, invoices = [], []
+    if request.auth.role != Role.BILLING:
+        arrivals = [
+            {
+                "request_id": r["request"].public_id,
+                "customer": r["request"].organization.name,
+                "title": r["request"].title,
+                "due_at": r["target"].isoformat(),
+                "state": r["state"],
+                "guaranteed": r["guaranteed"],
+                "arrived_at": r["arrived_at"].isoformat() if r["arrived_at"] else None,
+            }
+            for r in sla.arrival_rows()
+            if not state or r["state"] == state
+        ]
+    if request.auth.role != Role.COORDINATOR:
+        invoices = [
+            {
+                "request_id": r["request"].public_id,
+                "customer": r["request"].organization.name,
+                "title": r["request"].title,
+                "due_at": r["deadline"].isoformat(),
+                "state": r["state"],
+            }
+            for r in sla.invoice_rows()
+            if not state or r["state"] == state
+        ]
+    return {"arrivals": arrivals, "invoices": invoices}
+
+
+@router.post(
+    "/calendar-feeds", response={201: FeedOut}, summary="A private iCal feed of your visits"
+)
+def create_feed(request):
+    require_role(request.auth, Role.CUSTOMER, Role.ENGINEER, Role.COORDINATOR, Role.ADMIN)
+    created, raw = CalendarFeed.issue(request.auth)
+    return Status(
+        201,
+        {
+            "id": created.pk,
+            "url": f"{settings.GENBA_BASE_URL}/calendar/{raw}.ics",
+            "created_at": created.created_at.isoformat(),
+            "revoked": False,
+        },
+    )
+
+
+@router.get(
+    "/calendar-feeds", response=list[FeedOut], summary="Your calendar feeds (URLs are shown once)"
+)
+def list_feeds(request):
+    return [
+        {"id": f.pk, "created_at": f.created_at.isoformat(), "revoked": f.revoked_at is not None}
+        for f in CalendarFeed.objects.filter(user=request.auth)
+    ]
+
+
+@router.delete("/calendar-feeds/{feed_id}", response={204: None}, summary="Revoke a feed")
+def revoke_feed(request, feed_id: int):
+    updated = CalendarFeed.objects.filter(
+        user=request.auth, pk=feed_id, revoked_at__isnull=True
+    ).update(revoked_at=clock.now())
+    if not updated:
+        raise Http404
+    return Status(204, None)
+
+
+def visits_for_feed(user):
+    qs = Visit.objects.select_related("request__site", "request__policy").exclude(
+        scheduled_start=None
+    )
+    if user.role == Role.CUSTOMER:
+        return qs.filter(request__organization_id=user.organization_id)
+    if user.role == Role.ENGINEER:
+        return qs.filter(
+            Q(assigned_engineers=user)
+            | Q(bookings__engineer=user, bookings__status=BookingStatus.CONFIRMED)
+        ).distinct()
+    if user.role in (Role.COORDINATOR, Role.ADMIN):
+        return qs
+    return qs.none()
+
+
+def calendar_feed_view(request, token: str):
+    """GET /calendar/<token>.ics: the token in the URL is the credential (calendar apps send no
+    other); a revoked or unknown token is 404."""
+    found = CalendarFeed.find(token)
+    if found is None:
+        raise Http404
+    visits = visits_for_feed(found.user).filter(scheduled_start__gte=clock.now() - _LOOKBACK)
+    response = HttpResponse(
+        feed(visits.order_by("scheduled_start")[:1000]), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=300"
+    return response
