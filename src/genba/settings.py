@@ -153,7 +153,16 @@ X_FRAME_OPTIONS = "DENY"
 # --- Mail (notifications arrive with the messaging issue; the demo writes files).
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = str(DATA_DIR / "mail")
-DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "genba@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Genba <support@genba.example>")
+# Minutes before an SLA target when the visit counts as at risk (the invoice deadline: six times it).
+GENBA_SLA_WARNING_MINUTES = env_int("GENBA_SLA_WARNING_MINUTES", 60, minimum=1)
 
 LOGGING = {
     "version": 1,
