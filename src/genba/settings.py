@@ -183,3 +183,5 @@ NINJA_PAGINATION_PER_PAGE = 25
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 GENBA_SUPPORT_ADDRESS = env_str("GENBA_SUPPORT_ADDRESS", "support@genba.example")
 GENBA_BASE_URL = env_str("GENBA_BASE_URL", "http://127.0.0.1:8000")
+# Webhooks never go to private, loopback or link-local addresses unless this is on (tests, labs).
+GENBA_WEBHOOKS_ALLOW_PRIVATE = env_bool("GENBA_WEBHOOKS_ALLOW_PRIVATE", False)
