@@ -26,9 +26,11 @@ install-dev: $(VENV)/.installed-dev messages
 messages: $(VENV)/.installed
 	cd src/genba && GENBA_DEBUG=1 ../../$(BIN)/genba compilemessages --ignore=.venv -v 0
 
+# The worker (notifications, webhooks, SLA sweeps) runs beside the server and stops with it.
 run: install
 	GENBA_DEBUG=1 $(BIN)/genba migrate --noinput -v 0
 	GENBA_DEBUG=1 $(BIN)/genba demo
+	GENBA_DEBUG=1 $(BIN)/genba worker -v 0 & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	GENBA_DEBUG=1 $(BIN)/genba runserver 127.0.0.1:8000
 
 demo: install
