@@ -77,3 +77,24 @@ def test_accepting_reports_what_was_refused(alice, carol, ken):
     )
     assert results[0][0] == request.public_id and results[0][1] != "proposed"
     assert reload(request).status == RequestStatus.SUBMITTED
+
+
+def test_genba_plan_date_accept_makes_proposals(alice, carol, ken, capsys):
+    import json
+
+    from django.core.management import call_command
+
+    profile_for(ken)
+    request = submitted(alice)
+    call_command("plan", date="2026-12-08", time_limit="5")
+    plan = json.loads(capsys.readouterr().out)
+    assert plan["assignments"] == [
+        {"request": request.public_id, "engineers": [ken.engineer_profile.public_id]}
+    ]
+    assert reload(request).status == RequestStatus.SUBMITTED  # nothing stored without --accept
+    call_command(
+        "plan", date="2026-12-08", time_limit="5", accept=True, as_user="carol@genba.example"
+    )
+    accepted = json.loads(capsys.readouterr().out)["accepted"]
+    assert accepted == [{"request": request.public_id, "result": "proposed"}]
+    assert reload(request).status == RequestStatus.PROPOSED

@@ -1,24 +1,19 @@
-"""The travel model of rulebook §10: great-circle distance over a speed, plus a fixed overhead,
-rounded up to a whole minute. Pure Python: the optimizer and the booking checks share it."""
+"""The travel model of rulebook §10 for the server's checks (bookings, availability): the same
+function the optimizer uses (`genba.dispatch.planning.instance.travel_minutes`), on (lat, lng)
+pairs. Pure Python."""
 
 from __future__ import annotations
 
-import math
+from genba.dispatch.planning.instance import Point as _Point
+from genba.dispatch.planning.instance import Travel as _Travel
+from genba.dispatch.planning.instance import travel_minutes as _travel_minutes
 
-EARTH_RADIUS_KM = 6371.0  # the mean radius; the model's error is in the speed, not here
 DEFAULT_SPEED_KMH = 30
 DEFAULT_FIXED_MINUTES = 15
 
 Point = tuple[float, float]  # (latitude, longitude) in degrees; not money, so float is fine
 
-
-def great_circle_km(a: Point, b: Point) -> float:
-    lat1, lng1, lat2, lng2 = map(math.radians, (a[0], a[1], b[0], b[1]))
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lng2 - lng1) / 2) ** 2
-    )
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
+_DEFAULT = _Travel(DEFAULT_SPEED_KMH, DEFAULT_FIXED_MINUTES)
 
 
 def travel_minutes(
@@ -28,6 +23,11 @@ def travel_minutes(
     speed_kmh: float = DEFAULT_SPEED_KMH,
     fixed_minutes: int = DEFAULT_FIXED_MINUTES,
 ) -> int:
-    """Whole minutes from a to b: distance / speed × 60 + fixed, rounded up. The fixed overhead
-    applies even between two visits in one building (getting out, through security, in again)."""
-    return math.ceil(great_circle_km(a, b) / speed_kmh * 60 + fixed_minutes - 1e-9)
+    """Whole minutes from a to b: great-circle distance / speed × 60 + fixed, rounded up. The fixed
+    overhead applies even between two visits in one building (out, through security, in again)."""
+    travel = (
+        _DEFAULT
+        if (speed_kmh, fixed_minutes) == (DEFAULT_SPEED_KMH, DEFAULT_FIXED_MINUTES)
+        else _Travel(speed_kmh, fixed_minutes)
+    )
+    return _travel_minutes(_Point(a[0], a[1]), _Point(b[0], b[1]), travel)
