@@ -13,8 +13,10 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genba.settings")
     argv = list(sys.argv if argv is None else argv)
-    if len(argv) > 1 and "-" in argv[1] and not argv[1].startswith("-"):
-        argv[1] = argv[1].replace("-", "_")
+    # The command name, or the name after `help`: `genba help import-mail` works too.
+    position = 2 if len(argv) > 2 and argv[1] == "help" else 1
+    if len(argv) > position and "-" in argv[position] and not argv[position].startswith("-"):
+        argv[position] = argv[position].replace("-", "_")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(argv)
