@@ -41,6 +41,14 @@ def _staff(request) -> None:
     require_role(request.auth, Role.COORDINATOR, Role.ADMIN)
 
 
+def _act(request, request_id: str, service, **kwargs) -> dict:
+    """A coordinator's action on a request: scope it, call its one service, answer the request."""
+    _staff(request)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    service(request=target, by=request.auth, **kwargs)
+    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+
+
 def engineer_document(profile: EngineerProfile) -> dict:
     user = profile.user
     return {
@@ -134,30 +142,21 @@ def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
     "/requests/{request_id}/ask-info", response=RequestDetailOut, summary="Ask the customer"
 )
 def ask_info(request, request_id: str, data: MessageIn):
-    _staff(request)
-    target = selectors.get_request_for(request.auth, request_id, details=False)
-    order_services.request_ask_info(request=target, by=request.auth, message=data.message)
-    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+    return _act(request, request_id, order_services.request_ask_info, message=data.message)
 
 
 @router.post(
     "/requests/{request_id}/record-call", response=RequestDetailOut, summary="Record a phone call"
 )
 def record_call(request, request_id: str, data: CallIn):
-    _staff(request)
-    target = selectors.get_request_for(request.auth, request_id, details=False)
-    order_services.request_record_call(request=target, by=request.auth, note=data.note)
-    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+    return _act(request, request_id, order_services.request_record_call, note=data.note)
 
 
 @router.post(
     "/requests/{request_id}/release", response=RequestDetailOut, summary="Release (dispatch)"
 )
 def release(request, request_id: str):
-    _staff(request)
-    target = selectors.get_request_for(request.auth, request_id, details=False)
-    order_services.request_release(request=target, by=request.auth)
-    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+    return _act(request, request_id, order_services.request_release)
 
 
 @router.get(
