@@ -155,3 +155,19 @@ def test_class_4_alerts_the_coordinators_at_once(alice, carol):
     _notify(request, "submitted")
     urgent = [m for m in mail.outbox if m.to == ["carol@genba.example"]]
     assert urgent and "CLASS 4" in urgent[0].subject
+
+
+def test_messages_reach_the_file_backend_the_demo_uses(alice, tmp_path, settings):
+    from genba.orders import services
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    request = new_request(alice)
+    services.request_submit(request=request, by=alice)
+    _notify(request, "submitted")
+    (written,) = list(tmp_path.iterdir())
+    text = written.read_text()
+    assert (
+        "To: alice@acme.example" in text
+        and f"[{request.public_id}] We received your request" in text
+    )

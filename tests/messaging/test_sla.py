@@ -111,3 +111,16 @@ def test_the_sla_list_in_the_api(approved_request, api_as, carol, alice):
     assert [r["request_id"] for r in body["arrivals"]] == [approved_request.public_id]
     assert body["arrivals"][0]["guaranteed"] is True
     assert api_as(alice).get("sla").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_raises_the_breach_on_time(alice, carol, ken):
+    from django.core.management import call_command
+
+    request = reload(approved(alice, carol, ken))
+    clock.set_now(VISIT_START + timedelta(minutes=14))
+    call_command("worker", batch=True, verbosity=0)
+    assert not SlaAlert.objects.filter(request=request, kind="arrival_breached").exists()
+    clock.set_now(VISIT_START + timedelta(minutes=16))
+    call_command("worker", batch=True, verbosity=0)
+    assert SlaAlert.objects.filter(request=request, kind="arrival_breached").exists()
