@@ -1,0 +1,531 @@
+"""Reading the values of the e-mail order template: yes/no, hours, dates and times, languages,
+skill levels, counts, urgency, paperwork and equipment lines, in English and Japanese. Pure Python.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+from zoneinfo import ZoneInfo
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+BULLET = re.compile(r"^\s*(?:[-*•・●○◆◇■□▪►▶‣◦+]+|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳])\s*")
+
+
+# --- values ---------------------------------------------------------------------------------------
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "")
+
+
+def one_line(lines: list[str]) -> str:
+    return " ".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def text_block(lines: list[str]) -> str:
+    """Free text with its own line breaks, common indentation removed, blank ends trimmed."""
+    while lines and not lines[-1].strip():
+        lines = lines[:-1]
+    while lines and not lines[0].strip():
+        lines = lines[1:]
+    if not lines:
+        return ""
+    first, rest = lines[0].strip(), lines[1:]
+    indents = [len(x) - len(x.lstrip()) for x in rest if x.strip()]
+    cut = min(indents) if indents else 0
+    return "\n".join([first, *(x[cut:] for x in rest)]).strip()
+
+
+def list_lines(lines: list[str]) -> list[str]:
+    return [BULLET.sub("", x, count=1).strip() for x in lines if x.strip()]
+
+
+_YES = {
+    "yes",
+    "y",
+    "true",
+    "on",
+    "1",
+    "ok",
+    "required",
+    "needed",
+    "please",
+    "はい",
+    "要",
+    "必要",
+    "あり",
+    "有",
+    "有り",
+    "する",
+    "希望",
+    "希望する",
+    "○",
+    "◯",
+    "✓",
+    "✔",
+}
+_NO = {
+    "no",
+    "n",
+    "false",
+    "off",
+    "0",
+    "none",
+    "not required",
+    "not needed",
+    "いいえ",
+    "不要",
+    "なし",
+    "無",
+    "無し",
+    "否",
+    "しない",
+    "希望しない",
+    "×",
+    "-",
+}
+
+
+def parse_yes_no(value: str) -> bool | None:
+    text = nfkc(value).casefold().strip().rstrip(".!。！")
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    head = re.split(r"[\s,、(（/]", text, maxsplit=1)[0].rstrip(".!。")
+    if head in _YES:
+        return True
+    if head in _NO:
+        return False
+    return None
+
+
+def parse_hours(value: str) -> Decimal | None:
+    """ "3", "3h", "3 hours", "3時間", "2.5 hrs", "3時間30分", "90 min"; None when unreadable."""
+    text = re.sub(r"\([^)]*\)", "", nfkc(value).casefold()).strip().rstrip(".。")
+    text = re.sub(r"^(?:about|approx\.?|約)\s*", "", text)
+    match = re.fullmatch(
+        r"(\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours|時間)?"
+        r"(?:\s*(\d+)\s*(?:m|min|mins|minutes|分))?",
+        text,
+    )
+    minutes = re.fullmatch(r"(\d+)\s*(?:m|min|mins|minutes|分)", text)
+    try:
+        if minutes:
+            hours = Decimal(minutes.group(1)) / 60
+        elif match:
+            hours = Decimal(match.group(1)) + Decimal(match.group(2) or 0) / 60
+        else:
+            return None
+    except InvalidOperation:
+        return None
+    return hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+_ZONES = {
+    "z": 0,
+    "utc": 0,
+    "gmt": 0,
+    "jst": 540,
+    "japan time": 540,
+    "japan standard time": 540,
+    "日本時間": 540,
+    "kst": 540,
+    "sgt": 480,
+    "hkt": 480,
+    "cet": 60,
+    "cest": 120,
+    "bst": 60,
+    "eet": 120,
+    "eest": 180,
+    "est": -300,
+    "edt": -240,
+    "cdt": -300,
+    "mst": -420,
+    "mdt": -360,
+    "pst": -480,
+    "pdt": -420,
+    "aest": 600,
+    "aedt": 660,
+}
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DATE_PATTERNS = (
+    re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
+    re.compile(
+        rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})",
+        re.IGNORECASE,
+    ),
+)
+_TIME = re.compile(
+    r"""^[\s,@]*(?:t|at|から)?\s*
+        (?P<ampm1>午前|午後|am|pm)?\s*
+        (?P<h>\d{1,2})
+        (?:
+            \s*(?::|時|h)\s*(?P<m>\d{2})?\s*分?(?::\d{2})?
+          | (?=\s*(?:am|pm|a\.m\.|p\.m\.))
+        )
+        \s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_OFFSET = re.compile(
+    r"""^\s*(?:
+        (?:utc|gmt)\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?
+      | (?P<plus>\+)(?P<ph>\d{1,2})(?::?(?P<pm>\d{2}))?
+      | (?P<name>japan\ standard\ time|japan\ time|[a-z]{1,5})\b
+      | (?P<ja>日本時間)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_RANGE = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|until|till|から)\s*", re.IGNORECASE)
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\b\.?,?",
+    re.IGNORECASE,
+)
+
+
+class DateError(ValueError):
+    pass
+
+
+def _clock(match: re.Match) -> time:
+    hour = int(match.group("h"))
+    minute = int(match.group("m") or 0)
+    ampm = (match.group("ampm1") or match.group("ampm2") or "").casefold().replace(".", "")
+    if ampm in ("pm", "午後") and hour < 12:
+        hour += 12
+    elif ampm in ("am", "午前") and hour == 12:
+        hour = 0
+    if hour > 23 or minute > 59:
+        raise DateError("time")
+    return time(hour, minute)
+
+
+def _zone(rest: str) -> tuple[Any, str]:
+    """The zone written after a time (or Tokyo), and the text after it."""
+    match = _OFFSET.match(rest)
+    if match is None:
+        return TOKYO, rest
+    if match.group("sign") or match.group("plus"):
+        hours = match.group("oh") or match.group("ph")
+        minutes = int(hours) * 60 + int(match.group("om") or match.group("pm") or 0)
+        if minutes > 14 * 60:
+            raise DateError("zone")
+        sign = -1 if match.group("sign") == "-" else 1
+        offset = sign * minutes
+        zone = TOKYO if offset == 540 else timezone(timedelta(minutes=offset))
+        return zone, rest[match.end() :]
+    written = match.group("name") or match.group("ja") or ""
+    name = written.casefold()
+    if name in _ZONES:
+        offset = _ZONES[name]
+        zone = TOKYO if offset == 540 else timezone(timedelta(minutes=offset))
+        return zone, rest[match.end() :]
+    if re.fullmatch(r"[A-Z]{2,4}T", written):
+        raise DateError("zone")  # "IST", "CST": ambiguous or unknown; we do not guess
+    return TOKYO, rest
+
+
+def parse_datetime(value: str) -> tuple[datetime, datetime | None]:
+    """The start (aware) and, for a range ("10:00-13:00"), the end. Raises ValueError.
+
+    Without a zone the time is Japan's (Asia/Tokyo): the engineer's clock.
+    """
+    text = nfkc(value).strip()
+    # ISO 8601 ("2027-02-02T10:00+09:00"); with a space instead of the "T" only when what follows
+    # the time is seconds, "Z" or a "+" offset: "10:00-13:00" is a range, not UTC-13.
+    iso = re.fullmatch(
+        r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}\S*)| (\d{2}:\d{2}(?::\d{2})?(?:Z|\+\d{2}:?\d{2})?))",
+        text,
+    )
+    if iso:
+        try:
+            moment = datetime.fromisoformat(
+                f"{iso.group(1)}T{iso.group(2) or iso.group(3)}".replace("Z", "+00:00")
+            )
+        except ValueError:
+            moment = None
+        if moment is not None:
+            return (moment.replace(tzinfo=TOKYO) if moment.tzinfo is None else moment), None
+
+    text = re.sub(r"\(\s*[月火水木金土日](?:曜日?)?\s*\)", " ", text)  # （火）
+    text = _WEEKDAY.sub(" ", text)  # Tue, Tuesday
+    text = re.sub(r"\(\s*\)", " ", text).replace("(", " ").replace(")", " ")
+    for pattern in _DATE_PATTERNS:
+        found = pattern.search(text)
+        if found:
+            break
+    else:
+        raise DateError("date")
+    month = found.groupdict().get("m")
+    month_number = int(month) if month else _MONTHS[found.group("mon").casefold()]
+    try:
+        day = date(int(found.group("y")), month_number, int(found.group("d")))
+    except ValueError as exc:
+        raise DateError("date") from exc
+    rest = text[found.end() :]
+    clock_match = _TIME.match(rest)
+    if clock_match is None:
+        raise DateError("time")
+    start_time = _clock(clock_match)
+    rest = rest[clock_match.end() :]
+    end_time = None
+    zone, rest = _zone(rest)
+    ranged = _RANGE.match(rest)
+    if ranged:
+        end_match = _TIME.match(rest[ranged.end() :])
+        if end_match:
+            end_time = _clock(end_match)
+            zone_after, _ = _zone(rest[ranged.end() + end_match.end() :])
+            if zone is TOKYO and zone_after is not TOKYO:
+                zone = zone_after
+    start = datetime.combine(day, start_time, tzinfo=zone)
+    end = None
+    if end_time is not None:
+        end = datetime.combine(day, end_time, tzinfo=zone)
+        if end <= start:
+            end += timedelta(days=1)
+    return start, end
+
+
+def parse_languages(value: str) -> list[str] | None:
+    text = nfkc(value).casefold()
+    if re.search(r"\bboth\b|両方|両言語|bilingual|バイリンガル", text):
+        return ["en", "ja"]
+    found: list[tuple[int, str]] = []
+    for code, pattern in (
+        ("en", r"english|英語|\ben\b|\beng\b|えいご"),
+        ("ja", r"japanese|日本語|\bja\b|\bjp\b|\bjpn\b|nihongo|にほんご"),
+    ):
+        hit = re.search(pattern, text)
+        if hit:
+            found.append((hit.start(), code))
+    return [code for _, code in sorted(found)] or None
+
+
+_SKILLS = (
+    ("entry", r"entry|junior|beginner|エントリー|ジュニア|初級"),
+    ("senior", r"senior|シニア|上級|中級"),
+    ("specialist", r"specialist|expert|スペシャリスト|エキスパート|専門"),
+)
+
+
+def parse_skill(value: str) -> str | None:
+    text = nfkc(value).casefold()
+    levels = {level for level, pattern in _SKILLS if re.search(pattern, text)}
+    return levels.pop() if len(levels) == 1 else None
+
+
+_NUMBER_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "ひとり": 1,
+    "ふたり": 2,
+}
+
+
+def parse_count(value: str) -> int | None:
+    text = nfkc(value).casefold().strip()
+    numbers = re.findall(r"-?\d+", text)
+    if len(numbers) == 1:
+        return int(numbers[0])
+    if numbers:
+        return None
+    for word, number in _NUMBER_WORDS.items():
+        if re.match(rf"{word}(?:\b|[名人])", text):
+            return number
+    return None
+
+
+def parse_urgency(value: str) -> int | None:
+    text = nfkc(value).casefold()
+    digits = re.findall(r"\d+", text)
+    if digits:
+        number = int(digits[0])
+        return number if 1 <= number <= 4 else None
+    for number, pattern in (
+        (4, r"immediate|asap|emergency|urgent|至急|即時|緊急|すぐ"),
+        (3, r"next (?:business )?day|翌営業日|翌日"),
+        (2, r"within (?:a few )?days|数日"),
+        (1, r"planned|normal|standard|通常|計画|予定"),
+    ):
+        if re.search(pattern, text):
+            return number
+    return None
+
+
+_DONE = {
+    "done",
+    "complete",
+    "completed",
+    "signed",
+    "sent",
+    "submitted",
+    "provided",
+    "ok",
+    "yes",
+    "ready",
+    "済",
+    "済み",
+    "完了",
+    "提出済",
+    "提出済み",
+    "送付済",
+    "送付済み",
+    "対応済",
+    "対応済み",
+    "✓",
+    "✔",
+    "☑",
+}
+_PENDING = {
+    "pending",
+    "todo",
+    "to do",
+    "not yet",
+    "not done",
+    "open",
+    "required",
+    "needed",
+    "no",
+    "in progress",
+    "未",
+    "未完了",
+    "未提出",
+    "未対応",
+    "必要",
+    "要",
+    "対応中",
+    "☐",
+}
+
+
+def parse_paperwork_line(line: str) -> dict[str, Any]:
+    """ "NDA - done", "Scanned photo ID: pending", "NDA (済)", "[x] NDA", "NDA 完了"."""
+    text = line.strip()
+    box = re.match(r"^\[(?P<mark>[ xX✓✔]?)\]\s*|^(?P<glyph>[☑☐✅])\s*", text)
+    if box:
+        mark = box.group("mark")
+        done = (mark or "").strip() != "" if mark is not None else box.group("glyph") in "☑✅"
+        return {"description": text[box.end() :].strip() or text, "done": done}
+    folded = nfkc(text).casefold()
+    match = re.match(
+        r"^(?P<what>.+)(?:[-–—:=]|[(（])\s*(?P<state>[^()（）\-–—:=]+?)\s*[)）]?\s*$", folded
+    )
+    # Cut the original text where the folded one was cut (folding rarely changes the length).
+    source = text if len(text) == len(folded) else folded
+    if match and match.group("state").strip() in _DONE | _PENDING:
+        description = source[: match.end("what")].rstrip(" -–—:=(（")
+        if description:
+            return {"description": description, "done": match.group("state").strip() in _DONE}
+    words = folded.rsplit(None, 1)
+    if len(words) == 2 and words[1] in _DONE | _PENDING:
+        description = source.rsplit(None, 1)[0].rstrip(" -–—:=(（")
+        if description:
+            return {"description": description, "done": words[1] in _DONE}
+    return {"description": text, "done": False}
+
+
+_SERIAL = re.compile(
+    r"[\s,;|]*[(（]?\s*(?<![\w-])(?:s/n|sn|serial(?:\s*(?:no\.?|number|#))?|シリアル(?:番号)?|製造番号)"
+    r"(?:\s*[:：#.]\s*|\s+)(?P<serial>[^\s(),;|（）]+)\s*[)）]?\s*$",
+    re.IGNORECASE,
+)
+_FIELD_PREFIX = re.compile(r"^(?:make|maker|vendor|model|serial|s/?n)\s*[:：]\s*", re.IGNORECASE)
+
+
+def parse_equipment_line(line: str) -> dict[str, Any]:
+    """ "NetApp FAS2750 SN-001", "Dell | R740 | ABC123", "2x Cisco C9300 S/N FOC123"."""
+    text = " ".join(line.split())
+    out: dict[str, Any] = {}
+    quantity = re.match(r"^(\d{1,3})\s*[x×]\s+", text, re.IGNORECASE) or re.search(
+        r"\s+[x×]\s*(\d{1,3})$", text, re.IGNORECASE
+    )
+    if quantity:
+        out["quantity"] = int(quantity.group(1))
+        text = (text[: quantity.start()] + text[quantity.end() :]).strip()
+    serial = _SERIAL.search(text)
+    if serial:
+        out["serial"] = serial.group("serial")
+        text = text[: serial.start()].strip(" ,;|")
+    if re.search(r"[|\t;,]", text):
+        parts = [_FIELD_PREFIX.sub("", p.strip()) for p in re.split(r"[|\t;,]", text)]
+        names = ("make", "model") if serial else ("make", "model", "serial")
+        for name, part in zip(names, parts, strict=False):
+            if part:
+                out[name] = part
+        if len(parts) > len(names):
+            out["description"] = ", ".join(p for p in parts[len(names) :] if p)
+        return out
+    words = text.split()
+    if serial or len(words) < 3:
+        if words:
+            out["make"] = words[0]
+        if len(words) > 1:
+            out["model"] = " ".join(words[1:])
+    else:
+        out.update(make=words[0], model=" ".join(words[1:-1]), serial=words[-1])
+    return out
+
+
+def split_items(line: str) -> list[str]:
+    """Comma-separated items, keeping commas inside parentheses ("console cable (RJ45/DB9, USB)")."""
+    items, depth, current = [], 0, ""
+    for char in line:
+        if char in "(（":
+            depth += 1
+        elif char in ")）":
+            depth = max(0, depth - 1)
+        if char in ",、;；" and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += char
+    items.append(current)
+    return [i.strip() for i in items if i.strip()]
