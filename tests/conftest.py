@@ -139,3 +139,31 @@ def compiled_messages():
     from django.core.management import call_command
 
     call_command("compilemessages", locale=["ja"], verbosity=0)
+
+
+# JSON clients for the named users.
+
+
+@pytest.fixture
+def alice_api(alice, api_as):
+    return api_as(alice)
+
+
+@pytest.fixture
+def bob_api(bob, api_as):
+    return api_as(bob)
+
+
+@pytest.fixture
+def carol_api(carol, api_as):
+    return api_as(carol)
+
+
+@pytest.fixture
+def ken_api(ken, api_as):
+    return api_as(ken)
+
+
+@pytest.fixture
+def bill_api(bill, api_as):
+    return api_as(bill)

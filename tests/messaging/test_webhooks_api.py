@@ -19,21 +19,6 @@ from genba.messaging.webhooks.models import WebhookDelivery, WebhookEndpoint, ne
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def alice_api(alice, api_as):
-    return api_as(alice)
-
-
-@pytest.fixture
-def bob_api(bob, api_as):
-    return api_as(bob)
-
-
-@pytest.fixture
-def carol_api(carol, api_as):
-    return api_as(carol)
-
-
 URL = "https://hooks.acme.example/genba"  # .example never resolves: accepted, checked at send time
 PROBLEM = "application/problem+json"
 
