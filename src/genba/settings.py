@@ -40,6 +40,11 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "genba.api",
+    "django_htmx",
+    "genba.web",
+    "genba.web.portal",
+    "genba.web.console",
+    "genba.web.field",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "genba.web.middleware.ViewerLocaleMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "genba.api.fallbacks.ProblemMethodNotAllowedMiddleware",
@@ -106,7 +113,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-LOGIN_URL = "/admin/login/"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
 
 # --- Language and time: the business calendar is Japan's.
 LANGUAGE_CODE = "en"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.http import HttpResponse
-from django.urls import path, re_path
+from django.urls import include, path, re_path
 
 from genba.api.fallbacks import unknown_path
 from genba.api.messaging import calendar_feed_view
@@ -17,4 +17,5 @@ urlpatterns = [
     re_path(r"^api/(?P<path>.*)$", unknown_path),
     path("healthz", healthz),
     path("calendar/<str:token>.ics", calendar_feed_view, name="calendar-feed"),
+    path("", include("genba.web.urls")),
 ]

@@ -1,0 +1,65 @@
+"""Login, the role's home, the language switch."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.db import transaction
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from genba.core import audit
+from genba.web.access import home_for
+
+
+def home(request):
+    if not request.user.is_authenticated:
+        return redirect("login")
+    return redirect(home_for(request.user))
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def get_default_redirect_url(self):
+        return home_for(self.request.user)
+
+
+@require_POST
+def language_set(request):
+    """Switch the page language; a signed-in user's profile keeps the choice everywhere."""
+    language = request.POST.get("language", "")
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    if language not in dict(settings.LANGUAGES):
+        return HttpResponseRedirect(target)
+    user = request.user
+    if user.is_authenticated and user.language != language:
+        before = user.language
+        with transaction.atomic():
+            user.language = language
+            user.save(update_fields=["language"])
+            audit.record(
+                actor=user,
+                obj=user,
+                action="user.language_changed",
+                from_state=before,
+                to_state=language,
+            )
+    translation.activate(language)
+    response = HttpResponseRedirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
