@@ -108,9 +108,7 @@ def test_profile_language_wins_over_the_browser(alice, client_as):
 
 def _when(moment, zone: str, language: str = "en") -> str:
     with translation.override(language), timezone.override(ZoneInfo(zone)):
-        return Template("{% load genba_web %}{% when moment %}").render(
-            Context({"moment": moment})
-        )
+        return Template("{% load genba_web %}{% when moment %}").render(Context({"moment": moment}))
 
 
 def test_times_show_in_the_viewers_zone_with_jst_beside_them():
