@@ -13,10 +13,18 @@ os.environ.setdefault("GENBA_SSL_REDIRECT", "0")
 # WhiteNoise warns when the static folder is missing; the benchmarks serve no static file.
 os.makedirs(os.path.join(os.environ["GENBA_DATA_DIR"], "static"), exist_ok=True)
 
-from bench import api_requests, availability, completeness, invoices, plan, quotes  # noqa: E402
+from bench import (  # noqa: E402
+    api_requests,
+    availability,
+    completeness,
+    invoices,
+    pages,
+    plan,
+    quotes,
+)
 
 if __name__ == "__main__":
     only = sys.argv[1:]
-    for module in (completeness, quotes, api_requests, invoices, availability, plan):
+    for module in (completeness, quotes, api_requests, pages, invoices, availability, plan):
         if not only or module.__name__.split(".")[-1] in only:
             module.main()
