@@ -1,0 +1,171 @@
+"""One visit on the engineer's phone: everything needed at the door, and the steps of the day.
+
+Each action calls one service; a refusal is shown and nothing changes (the service rolls back).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from genba.accounts.models import Role
+from genba.core.errors import GenbaError, ValidationFailed
+from genba.orders import visit_services
+from genba.orders.attachments import attachment_add
+from genba.orders.models import CLOSED_STATUSES, AttachmentKind, RequestStatus, VisitStatus
+from genba.orders.visit_notes import visit_note_add
+from genba.web.access import role_required
+from genba.web.errors import attach_problems
+from genba.web.field import selectors
+from genba.web.field.forms import NoAccessForm, NoteForm, PhotoForm
+
+RUNNING = {RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
+# The steps a button may ask for: service, and the message once it is recorded.
+STEPS = {
+    "en-route": (visit_services.visit_en_route, lambda: _("On your way: recorded.")),
+    "arrive": (
+        visit_services.visit_arrive,
+        lambda: _("Arrival recorded. The customer and the remote engineer are told."),
+    ),
+    "start-work": (visit_services.visit_start_work, lambda: _("Work started: recorded.")),
+}
+NO_ACCESS_FROM = {VisitStatus.RELEASED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE}
+
+
+def _steps_now(visit) -> dict:
+    """Which buttons the visit offers now; the services still guard every one of them."""
+    running = visit.request.status in RUNNING
+    status = visit.status
+    return {
+        "running": running,
+        "en_route": running and status == VisitStatus.RELEASED,
+        "arrive": running and status in (VisitStatus.RELEASED, VisitStatus.EN_ROUTE),
+        "start_work": running and status == VisitStatus.ON_SITE,
+        "sign_off": status in (VisitStatus.ON_SITE, VisitStatus.WORKING),
+        "no_access": running and status in NO_ACCESS_FROM,
+        # As visit_note_add and attachment_add decide: not once the request is billed or closed.
+        "notes": status != VisitStatus.CANCELLED
+        and visit.request.status not in CLOSED_STATUSES | {RequestStatus.INVOICED},
+    }
+
+
+def _refused(request, visit, error):
+    """A state refusal (the visit moved on meanwhile): say why on the page as it now is."""
+    messages.error(request, error.message)
+    return redirect("field:visit", public_id=visit.public_id)
+
+
+def _page(request, visit, *, note_form=None, photo_form=None, no_access_form=None, status=200):
+    context = {
+        "visit": visit,
+        "req": visit.request,
+        "site": visit.request.site,
+        "map_url": selectors.map_url(visit.request.site),
+        "steps": _steps_now(visit),
+        "note_form": note_form or NoteForm(),
+        "photo_form": photo_form or PhotoForm(),
+        "no_access_form": no_access_form or NoAccessForm(),
+        "nav": "visit",
+    }
+    return render(request, "field/visit.html", context, status=status)
+
+
+@role_required(Role.ENGINEER)
+@require_GET
+def visit_detail(request, public_id):
+    return _page(request, selectors.get_visit_for(request.user, public_id))
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def visit_step(request, public_id, step):
+    if step not in STEPS:
+        raise Http404
+    visit = selectors.get_visit_for(request.user, public_id, details=False)
+    service, done = STEPS[step]
+    try:
+        service(visit=visit, by=request.user)
+    except GenbaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, done())
+    return redirect("field:visit", public_id=visit.public_id)
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def visit_no_access(request, public_id):
+    visit = selectors.get_visit_for(request.user, public_id, details=False)
+    form = NoAccessForm(request.POST)
+    if form.is_valid():
+        try:
+            visit_services.visit_no_access(
+                visit=visit, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationFailed as error:
+            attach_problems(form, error)
+        except GenbaError as error:
+            return _refused(request, visit, error)
+        else:
+            messages.success(request, _("No access recorded. The coordinator is told."))
+            return redirect("field:visit", public_id=visit.public_id)
+    return _page(request, selectors.get_visit_for(request.user, public_id), no_access_form=form)
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def visit_note(request, public_id):
+    visit = selectors.get_visit_for(request.user, public_id, details=False)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            visit_note_add(visit=visit, by=request.user, text=form.cleaned_data["text"])
+        except ValidationFailed as error:
+            attach_problems(form, error)
+        except GenbaError as error:
+            return _refused(request, visit, error)
+        else:
+            messages.success(request, _("Note saved."))
+            return redirect("field:visit", public_id=visit.public_id)
+    return _page(request, selectors.get_visit_for(request.user, public_id), note_form=form)
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def visit_photo(request, public_id):
+    visit = selectors.get_visit_for(request.user, public_id, details=False)
+    form = PhotoForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(
+                request=visit.request,
+                by=request.user,
+                upload=form.cleaned_data["file"],
+                kind=AttachmentKind.PHOTO,
+            )
+        except ValidationFailed as error:
+            attach_problems(form, error)
+        except GenbaError as error:
+            return _refused(request, visit, error)
+        else:
+            messages.success(request, _("Photo added to the request."))
+            return redirect("field:visit", public_id=visit.public_id)
+    return _page(request, selectors.get_visit_for(request.user, public_id), photo_form=form)
+
+
+@role_required(Role.ENGINEER)
+@require_GET
+def attachment_download(request, public_id, attachment_id):
+    attachment = selectors.get_attachment_for(request.user, public_id, attachment_id)
+    response = FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
