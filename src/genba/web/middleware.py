@@ -27,4 +27,6 @@ class ViewerLocaleMiddleware:
         try:
             return self.get_response(request)
         finally:
+            # Threads serve many users: leave no one's language or zone behind for the next.
             timezone.deactivate()
+            translation.deactivate()

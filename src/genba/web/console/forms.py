@@ -1,0 +1,211 @@
+"""The console's forms: they parse input only; the services decide."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from genba.contracts.models import Policy
+from genba.core.prefectures import normalize_prefecture
+from genba.web.console.selectors import INBOX_STATUSES, SORTS
+
+TEXT = 5000
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    customer = forms.ChoiceField(label=_("Customer"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, *args, organizations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All open"))] + [
+            (s.value, s.label) for s in INBOX_STATUSES
+        ]
+        self.fields["customer"].choices = [("", _("All customers"))] + [
+            (o.public_id, o.name) for o in organizations
+        ]
+        labels = {
+            "urgency": _("Urgency"),
+            "sla": _("SLA risk"),
+            "findings": _("Missing information"),
+            "start": _("First visit"),
+            "newest": _("Newest"),
+        }
+        self.fields["sort"].choices = [(s, labels[s]) for s in SORTS]
+        self.fields["q"].widget.attrs["type"] = "search"
+
+    def value(self, name: str) -> str:
+        return self.cleaned_data.get(name) or "" if self.is_valid() else ""
+
+
+class AskInfoForm(forms.Form):
+    message = forms.CharField(
+        label=_("Message to the customer"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=TEXT,
+        required=False,
+        help_text=_("Written in the customer's language; edit it freely before sending."),
+    )
+
+
+class CallForm(forms.Form):
+    note = forms.CharField(
+        label=_("Call note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT
+    )
+
+
+class OptionalReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        required=False,
+    )
+
+
+class ProposalForm(forms.Form):
+    engineers = forms.MultipleChoiceField(label=_("Engineers"), widget=forms.CheckboxSelectMultiple)
+    message = forms.CharField(
+        label=_("Message with the proposal"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        required=False,
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineers"].choices = [
+            (c.profile.public_id, str(c.profile)) for c in candidates
+        ]
+
+
+class ReassignForm(forms.Form):
+    engineer = forms.ChoiceField(label=_("Move to"))
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, engineers=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["engineer"].choices = [(p.public_id, str(p)) for p in engineers]
+
+
+class DayForm(forms.Form):
+    date = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def day_from(cls, data, default: date) -> date:
+        form = cls(data)
+        return form.cleaned_data["date"] if form.is_valid() else default
+
+
+class CreditNoteForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is this invoice credited?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+    )
+
+
+class PolicyForm(forms.ModelForm):
+    """The numbers a provider tunes; the rest of the policy is shown, not edited here."""
+
+    class Meta:
+        model = Policy
+        fields = [
+            "name",
+            "business_start",
+            "business_end",
+            "after_hours_multiplier",
+            "overtime_multiplier",
+            "minimum_hours",
+            "default_reserved_hours",
+            "grace_minutes",
+            "billing_increment_minutes",
+            "min_lead_hours",
+            "invoice_within_hours",
+            "photo_id_retention_days",
+            "reference_required_before_release",
+            "equipment_list_required",
+            "datacenter_reference_required",
+            "remote_engineer_required",
+            "maps_url_expected",
+        ]
+        widgets = {
+            "business_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "business_end": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+        labels = {
+            "name": _("Name"),
+            "business_start": _("Business hours start"),
+            "business_end": _("Business hours end"),
+            "after_hours_multiplier": _("After-hours multiplier"),
+            "overtime_multiplier": _("Overtime multiplier"),
+            "minimum_hours": _("Minimum hours"),
+            "default_reserved_hours": _("Default reserved hours"),
+            "grace_minutes": _("Grace minutes"),
+            "billing_increment_minutes": _("Billing increment (minutes)"),
+            "min_lead_hours": _("Minimum lead time (hours)"),
+            "invoice_within_hours": _("Invoice within (hours)"),
+            "photo_id_retention_days": _("Photo ID retention (days)"),
+            "reference_required_before_release": _("Reference required before release"),
+            "equipment_list_required": _("Equipment list required"),
+            "datacenter_reference_required": _("Data center reference required"),
+            "remote_engineer_required": _("Remote engineer required"),
+            "maps_url_expected": _("Map link expected"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        for name in ("after_hours_multiplier", "overtime_multiplier"):
+            value = data.get(name)
+            if value is not None and not Decimal("1") <= value <= Decimal("5"):
+                self.add_error(name, _("Between 1 and 5."))
+        if data.get("minimum_hours") is not None and data["minimum_hours"] > 24:
+            self.add_error("minimum_hours", _("At most 24 hours."))
+        if data.get("default_reserved_hours") is not None and not (
+            Decimal("0.5") <= data["default_reserved_hours"] <= 24
+        ):
+            self.add_error("default_reserved_hours", _("Between 0.5 and 24 hours."))
+        if data.get("grace_minutes") is not None and data["grace_minutes"] > 240:
+            self.add_error("grace_minutes", _("At most 240 minutes."))
+        start, end = data.get("business_start"), data.get("business_end")
+        if start and end and start >= end:
+            self.add_error("business_end", _("Business hours must end after they start."))
+        return data
+
+
+class ZoneForm(forms.Form):
+    name = forms.CharField(label=_("Zone name"), max_length=100)
+    travel_required = forms.BooleanField(label=_("Travel and accommodation needed"), required=False)
+
+
+class AreaForm(forms.Form):
+    zone = forms.ChoiceField(label=_("Zone"))
+    prefecture = forms.CharField(label=_("Prefecture"), max_length=10, help_text=_("e.g. 東京都"))
+    municipality_code = forms.RegexField(
+        label=_("Municipality code"),
+        regex=r"^\d{5}$",
+        required=False,
+        help_text=_("JIS X 0402, five digits; blank for the whole prefecture"),
+    )
+    municipality_name = forms.CharField(label=_("Municipality"), max_length=60, required=False)
+
+    def __init__(self, *args, zones=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].choices = [(z.pk, f"{z.code} {z.name}") for z in zones]
+
+    def clean_prefecture(self):
+        name = normalize_prefecture(self.cleaned_data["prefecture"])
+        if name is None:
+            raise forms.ValidationError(_("Not a Japanese prefecture."))
+        return name
