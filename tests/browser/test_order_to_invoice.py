@@ -107,6 +107,9 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     customer.check("[name=languages][value=en]")
     customer.select_option("[name=skill_level]", "senior")
     customer.wait_for_selector("#preview li a[href='#id_reference']")
+    # The estimate beside it follows the visit typed in (3 h on a Tuesday morning).
+    customer.wait_for_function("document.querySelector('#preview').innerText.includes('¥')")
+    assert not customer.locator("#preview li.error").count()
     shoot(customer, shot + "portal-request-form")
     customer.locator("button[name=action][value=submit]").click()
     customer.wait_for_load_state("networkidle")

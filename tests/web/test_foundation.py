@@ -133,3 +133,18 @@ def test_yen_and_tel_filters():
         Context({"a": 1234567, "p": "+81312345678"})
     )
     assert out == "¥1,234,567 tel:+81312345678"
+
+
+def test_the_shared_request_link_sends_each_role_to_its_own_page(alice, bob, carol, ken, client_as):
+    from tests.dispatch.helpers import profile_for
+    from tests.orders.helpers import released
+
+    profile_for(ken)
+    request = released(alice, carol, ken)
+    visit = request.visits.get()
+    url = f"/r/{request.public_id}/"
+    assert client_as(alice).get(url)["Location"] == f"/portal/requests/{request.public_id}/"
+    assert client_as(carol).get(url)["Location"] == f"/console/requests/{request.public_id}/"
+    assert client_as(ken).get(url)["Location"] == f"/field/visits/{visit.public_id}/"
+    assert client_as(bob).get(url).status_code == 404
+    assert Client().get(url)["Location"].startswith("/accounts/login/")

@@ -38,7 +38,8 @@ def visit_event(visit) -> Event:
         point = site_point(request.site)
         if point:
             event.add("geo", point)
-    event.add("description", f"{settings.GENBA_BASE_URL}/api/v1/requests/{request.public_id}")
+    # One link for every attendee: /r/<id>/ sends each role to its own page for the request.
+    event.add("description", f"{settings.GENBA_BASE_URL}/r/{request.public_id}/")
     event.add("status", "CANCELLED" if visit.status == "cancelled" else "CONFIRMED")
     return event
 

@@ -11,8 +11,10 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils.timezone import localtime
 
+from genba.accounts.models import Role, User
 from genba.core.models import AuditEvent
 from genba.messaging import recipients as who
 from genba.messaging.calendar import invitation
@@ -21,8 +23,30 @@ from genba.messaging.texts import MISSING, NO_FINDINGS, TEXTS
 from genba.orders.models import ServiceRequest, Visit
 
 
-def _url(request) -> str:
-    return f"{settings.GENBA_BASE_URL}/api/v1/requests/{request.public_id}"
+def _url(role: str | None, request, *, visit=None, invoice=None) -> str:
+    """The page a recipient of `role` opens for this message: the customer's portal, the
+    coordinators' console, the engineer's visit in the field app, billing's invoice or queue.
+    A recipient without an account (a customer's contact) is sent to the portal."""
+    if role in (Role.COORDINATOR, Role.ADMIN):
+        path = reverse("console:request", args=[request.public_id])
+    elif role == Role.ENGINEER:
+        path = reverse("field:visit", args=[visit.public_id]) if visit else reverse("field:home")
+    elif role == Role.BILLING:
+        path = (
+            reverse("console:invoice", args=[invoice.public_id])
+            if invoice
+            else reverse("console:billing")
+        )
+    else:
+        path = reverse("portal:request", args=[request.public_id])
+    return f"{settings.GENBA_BASE_URL}{path}"
+
+
+def _roles(recipients: list[who.Recipient]) -> dict[str, str]:
+    """Each recipient's role, by e-mail address (unique per user)."""
+    emails = {r.email for r in recipients} | {r.email.lower() for r in recipients}
+    rows = User.objects.filter(email__in=emails).values_list("email", "role")
+    return {email.lower(): role for email, role in rows}
 
 
 def _when(moment) -> str:
@@ -39,10 +63,21 @@ def _findings(request, language: str) -> str:
 
 
 def send(
-    kind: str, *, key: str, request, to: Iterable[who.Recipient], attachments=(), **values
+    kind: str,
+    *,
+    key: str,
+    request,
+    to: Iterable[who.Recipient],
+    attachments=(),
+    visit=None,
+    invoice=None,
+    **values,
 ) -> int:
-    """Send `kind` to each recipient once per `key`; returns how many were sent now."""
+    """Send `kind` to each recipient once per `key`; returns how many were sent now. The `{url}`
+    is the page for the recipient's role; `visit` and `invoice` name what the message is about."""
     sent = 0
+    to = list(to)
+    roles = _roles(to)
     for recipient in to:
         language = "ja" if recipient.language.startswith("ja") else "en"
         unique = f"{key}:{recipient.email}"
@@ -52,7 +87,7 @@ def send(
         fields = {
             "ref": request.public_id,
             "title": request.title or request.public_id,
-            "url": _url(request),
+            "url": _url(roles.get(recipient.email.lower()), request, visit=visit, invoice=invoice),
             **values,
         }
         if "{findings}" in body:
@@ -155,6 +190,7 @@ def _request_step(event, key: str, request) -> int:
                 request=request,
                 to=who.engineers(visit),
                 attachments=ics,
+                visit=visit,
                 visits=lines,
                 site=site,
             )
@@ -181,6 +217,7 @@ def _invoice(event, key: str, request, customers) -> int:
             request=request,
             to=[recipient],
             attachments=[(f"{invoice.number}.pdf", pdf, "application/pdf")],
+            invoice=invoice,
             number=invoice.number,
             total=f"{invoice.total:,}",
             due=invoice.due_date.isoformat(),
@@ -200,6 +237,7 @@ def _visit_step(event, key: str, visit) -> int:
             "en_route",
             key=key,
             request=request,
+            visit=visit,
             to=customers + who.contact(request.remote_engineer),
             engineer=engineer,
             site=site,
@@ -210,6 +248,7 @@ def _visit_step(event, key: str, visit) -> int:
             "arrived",
             key=key,
             request=request,
+            visit=visit,
             to=to,
             engineer=engineer,
             site=site,
@@ -220,6 +259,7 @@ def _visit_step(event, key: str, visit) -> int:
             "signed_off",
             key=key,
             request=request,
+            visit=visit,
             to=customers + who.engineers(visit),
             signer=visit.signed_off_by_name,
             time=_when(visit.signed_off_at),

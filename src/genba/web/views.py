@@ -12,7 +12,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from genba.core import audit
-from genba.web.access import home_for
+from genba.accounts.models import Role
+from genba.web.access import HOMES, home_for, role_required
 
 
 def home(request):
@@ -63,3 +64,21 @@ def language_set(request):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+@role_required(*HOMES)
+def request_link(request, public_id: str):
+    """`/r/<id>/`: one link for everyone (calendar invitations are the same file for all): each
+    role is sent to its own page for the request; outside the user's scope, 404."""
+    from genba.orders.selectors import get_request_for
+
+    service_request = get_request_for(request.user, public_id, details=False)
+    role = request.user.role
+    if role == Role.CUSTOMER:
+        return redirect("portal:request", service_request.public_id)
+    if role == Role.ENGINEER:
+        visit = service_request.visits.filter(assigned_engineers=request.user).first()
+        return redirect("field:visit", visit.public_id) if visit else redirect("field:home")
+    if role == Role.BILLING:
+        return redirect("console:billing")
+    return redirect("console:request", service_request.public_id)
