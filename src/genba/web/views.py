@@ -11,8 +11,8 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from genba.core import audit
 from genba.accounts.models import Role
+from genba.core import audit
 from genba.web.access import HOMES, home_for, role_required
 
 

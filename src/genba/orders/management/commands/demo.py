@@ -215,7 +215,9 @@ class Command(BaseCommand):
         for user in User.objects.select_related("organization").order_by("role", "email"):
             out.write(f"  {user.email:<28} {user.get_role_display():<14} {user.organization or ''}")
         out.write("")
-        out.write("Sign in: http://127.0.0.1:8000/accounts/login/ (each role lands on its own home)")
+        out.write(
+            "Sign in: http://127.0.0.1:8000/accounts/login/ (each role lands on its own home)"
+        )
         out.write(
             "Back office: http://127.0.0.1:8000/admin/   API docs: http://127.0.0.1:8000/api/v1/docs"
         )
