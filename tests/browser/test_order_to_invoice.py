@@ -9,14 +9,19 @@ checked in the user's language through Django's own catalogs.
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
+from PIL import Image
 
 from genba.billing.models import Invoice
 from genba.core import clock
+from genba.core.models import AuditEvent
+from genba.dispatch.photo_ids import photo_id_set
 from genba.orders.models import RequestStatus, ServiceRequest, Visit, VisitStatus
 from tests.billing.helpers import issuer
 from tests.browser.conftest import shoot, sign_in
@@ -76,13 +81,15 @@ def cast(alice, carol, ken, bill, ecorpone):
     alice.time_zone = "America/Los_Angeles"
     alice.save()
     issuer()
-    return {
-        "alice": alice,
-        "carol": carol,
-        "ken": ken,
-        "bill": bill,
-        "ken_profile": profile_for(ken),
-    }
+    # A real picture for Ken's photo ID, so that the browser has to decode what the portal serves.
+    picture = io.BytesIO()
+    Image.new("RGB", (120, 160), (40, 90, 160)).save(picture, "PNG")
+    profile = photo_id_set(
+        profile=profile_for(ken),
+        upload=SimpleUploadedFile("ken.png", picture.getvalue(), content_type="image/png"),
+        by=carol,
+    )
+    return {"alice": alice, "carol": carol, "ken": ken, "bill": bill, "ken_profile": profile}
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
@@ -107,9 +114,11 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     customer.check("[name=languages][value=en]")
     customer.select_option("[name=skill_level]", "senior")
     customer.wait_for_selector("#preview li a[href='#id_reference']")
-    # The estimate beside it follows the visit typed in (3 h on a Tuesday morning).
-    customer.wait_for_function("document.querySelector('#preview').innerText.includes('¥')")
-    assert not customer.locator("#preview li.error").count()
+    # Once all is typed, the panel has no red item left and the estimate follows the visit.
+    customer.wait_for_function(
+        "!document.querySelector('#preview li.error')"
+        " && document.querySelector('#preview').innerText.includes('¥')"
+    )
     shoot(customer, shot + "portal-request-form")
     customer.locator("button[name=action][value=submit]").click()
     customer.wait_for_load_state("networkidle")
@@ -144,6 +153,12 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     # The customer sees the engineer and approves.
     customer.goto(f"/portal/requests/{request.public_id}/")
     says(customer, "Ken")
+    photo = customer.locator("img[src*='/photo-id/']")
+    photo.scroll_into_view_if_needed()
+    customer.wait_for_function(
+        "img => img.complete && img.naturalWidth === 120", arg=photo.element_handle()
+    )
+    assert AuditEvent.objects.filter(action="photo_id_viewed", actor=cast["alice"]).exists()
     shoot(customer, shot + "portal-proposal")
     click(customer, "/approve/")
     says(customer, t("Proposal approved: the visit is booked."))
