@@ -20,12 +20,11 @@ from genba.orders.facts import (
     EquipmentFacts,
     PaperworkFacts,
     RequestFacts,
-    SiteFacts,
     VisitFacts,
 )
 from genba.orders.inputs import ContactIn, RequestIn
 from genba.orders.models import AttachmentKind, ServiceRequest
-from genba.orders.selectors import policy_rules
+from genba.orders.selectors import policy_rules, site_facts
 from genba.pricing.engine import PricingError, Quote, VisitInput, price
 
 
@@ -79,18 +78,7 @@ def facts_from_input(
         force_without_local_contact=data.force_without_local_contact,
         has_work_instructions=has_work_instructions,
         datacenter_reference=data.datacenter_reference,
-        site=None
-        if site is None
-        else SiteFacts(
-            postal_code=site.postal_code,
-            prefecture=site.prefecture,
-            city=site.city,
-            street=site.street,
-            floor=site.floor,
-            entry_instructions=site.entry_instructions,
-            maps_url=site.maps_url,
-            is_datacenter=site.is_datacenter,
-        ),
+        site=site_facts(site),
         local_contact=_contact(data.local_contact),
         remote_engineer=_contact(data.remote_engineer),
         visits=tuple(

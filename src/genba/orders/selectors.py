@@ -107,6 +107,22 @@ def contact_facts(contact) -> ContactFacts | None:
     )
 
 
+def site_facts(site) -> SiteFacts | None:
+    """A stored Site or a typed-in SiteIn (orders.preview): the check reads the same attributes."""
+    if site is None:
+        return None
+    return SiteFacts(
+        postal_code=site.postal_code,
+        prefecture=site.prefecture,
+        city=site.city,
+        street=site.street,
+        floor=site.floor,
+        entry_instructions=site.entry_instructions,
+        maps_url=site.maps_url,
+        is_datacenter=site.is_datacenter,
+    )
+
+
 def request_facts(request: ServiceRequest) -> RequestFacts:
     site = request.site
     return RequestFacts(
@@ -124,18 +140,7 @@ def request_facts(request: ServiceRequest) -> RequestFacts:
             a.kind == AttachmentKind.WORK_INSTRUCTIONS for a in request.attachments.all()
         ),
         datacenter_reference=request.datacenter_reference,
-        site=None
-        if site is None
-        else SiteFacts(
-            postal_code=site.postal_code,
-            prefecture=site.prefecture,
-            city=site.city,
-            street=site.street,
-            floor=site.floor,
-            entry_instructions=site.entry_instructions,
-            maps_url=site.maps_url,
-            is_datacenter=site.is_datacenter,
-        ),
+        site=site_facts(site),
         local_contact=contact_facts(request.local_contact),
         remote_engineer=contact_facts(request.remote_engineer),
         visits=tuple(
