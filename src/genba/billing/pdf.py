@@ -4,13 +4,11 @@ embedded from a Python package (Noto Sans CJK JP), so they render the same on an
 from __future__ import annotations
 
 from importlib.resources import files
-from zoneinfo import ZoneInfo
 
 from django.template.loader import render_to_string
 
 from genba.billing.models import Invoice
-
-JST = ZoneInfo("Asia/Tokyo")
+from genba.core.clock import JST
 
 LABELS = {
     "ja": {

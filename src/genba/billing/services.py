@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfi
 from genba.billing.pricing_bridge import quote_for
 from genba.billing.selectors import invoice_deadline
 from genba.core import audit, clock
+from genba.core.clock import JST
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
 from genba.orders.models import RequestStatus, ServiceRequest
 from genba.orders.transitions import move, require_role
@@ -21,7 +21,6 @@ from genba.orders.transitions import move, require_role
 PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
 TAX_RATE = Decimal("0.10")
 # Issue dates and invoice years are Japanese dates, whatever the server's zone.
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def next_number(kind: str, year: int) -> str:

@@ -9,8 +9,12 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+
+# The business calendar's zone: sites, engineers, SLAs and invoices all run on Tokyo time.
+JST = ZoneInfo("Asia/Tokyo")
 
 _frozen: datetime | None = None
 

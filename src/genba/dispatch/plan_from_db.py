@@ -5,18 +5,16 @@ before that)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Q
 
+from genba.core.clock import JST
 from genba.core.errors import GenbaError
 from genba.dispatch.bookings import booking_window
 from genba.dispatch.models import Booking, BookingStatus, EngineerProfile, Leave
 from genba.dispatch.places import home_point, site_point
 from genba.dispatch.travel import DEFAULT_FIXED_MINUTES, DEFAULT_SPEED_KMH
 from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
-
-JST = ZoneInfo("Asia/Tokyo")
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

@@ -77,21 +77,31 @@ def get_request_for(user, public_id: str, *, details: bool = True) -> ServiceReq
         raise Http404 from None
 
 
-def policy_rules(policy: Policy) -> PolicyRules:
-    """The policy's rules with its coverage table (one query for the table)."""
+def rules_by_policy(policies) -> dict[int, PolicyRules]:
+    """Each policy's rules with its coverage table, in one query for all of them (lists of
+    requests under several policies read them at once)."""
     from genba.sites.models import CoverageArea
 
-    areas = CoverageArea.objects.filter(zone__policy=policy).select_related("zone")
-    coverage = tuple(
-        CoverageRule(
-            prefecture=a.prefecture,
-            municipality_code=a.municipality_code or None,
-            zone=a.zone.code,
-            travel_required=a.zone.travel_required,
+    policies = {p.pk: p for p in policies}
+    coverage: dict[int, list[CoverageRule]] = {pk: [] for pk in policies}
+    for area in CoverageArea.objects.filter(zone__policy_id__in=policies).select_related("zone"):
+        coverage[area.zone.policy_id].append(
+            CoverageRule(
+                prefecture=area.prefecture,
+                municipality_code=area.municipality_code or None,
+                zone=area.zone.code,
+                travel_required=area.zone.travel_required,
+            )
         )
-        for a in areas
-    )
-    return PolicyRules.from_dict(policy.as_rules_dict(), coverage=coverage)
+    return {
+        pk: PolicyRules.from_dict(policy.as_rules_dict(), coverage=tuple(coverage[pk]))
+        for pk, policy in policies.items()
+    }
+
+
+def policy_rules(policy: Policy) -> PolicyRules:
+    """The policy's rules with its coverage table (one query for the table)."""
+    return rules_by_policy([policy])[policy.pk]
 
 
 def contact_facts(contact) -> ContactFacts | None:

@@ -6,18 +6,16 @@ author, so the visit's notes read as a log and nobody's earlier words are lost.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from genba.core import audit, clock
+from genba.core.clock import JST
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
 from genba.orders.models import CLOSED_STATUSES, RequestStatus, Visit, VisitStatus
 from genba.orders.visit_services import lock_visit, require_field_actor
 
 NOTE_MAX_CHARS = 4000
-JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def note_heading(moment, author) -> str:

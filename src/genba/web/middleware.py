@@ -6,6 +6,8 @@ import zoneinfo
 
 from django.utils import timezone, translation
 
+from genba.core.clock import JST
+
 
 class ViewerLocaleMiddleware:
     """Runs after authentication. LocaleMiddleware has already chosen a language from the
@@ -23,7 +25,7 @@ class ViewerLocaleMiddleware:
             try:
                 timezone.activate(zoneinfo.ZoneInfo(user.time_zone))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-                timezone.activate(zoneinfo.ZoneInfo("Asia/Tokyo"))
+                timezone.activate(JST)
         try:
             return self.get_response(request)
         finally:

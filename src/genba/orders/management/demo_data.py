@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from genba.accounts.models import Role
 from genba.billing.services import invoice_issue
 from genba.core import clock
+from genba.core.clock import JST
 from genba.dispatch import services as dispatch
 from genba.orders import services, visit_services
 from genba.orders.expenses import visit_expense_add
 from genba.orders.inputs import RequestIn
-
-JST = ZoneInfo("Asia/Tokyo")
 
 ISSUER = {
     "legal_name": "Genba Field Services KK",

@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
+from genba.core.clock import JST
 from genba.dispatch.models import Booking, BookingStatus, EngineerProfile, Leave
 from genba.dispatch.places import home_point, site_point
 from genba.dispatch.travel import travel_minutes
 
-JST = ZoneInfo("Asia/Tokyo")
 FIRST_HOUR, LAST_HOUR = 7, 21  # the day view's columns; earlier or later bookings go to the edges
 
 

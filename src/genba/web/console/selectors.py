@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,10 +13,8 @@ from genba.core.models import AuditEvent
 from genba.dispatch.models import Booking
 from genba.messaging.sla import arrival_rows
 from genba.orders import completeness
-from genba.orders.facts import CoverageRule, PolicyRules
 from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
-from genba.orders.selectors import request_findings, requests_visible_to
-from genba.sites.models import CoverageArea
+from genba.orders.selectors import request_findings, requests_visible_to, rules_by_policy
 
 # The coordinator's work: everything between the customer's submission and the engineer's sign-off.
 INBOX_STATUSES = (
@@ -42,26 +39,6 @@ class InboxRow:
     sla_state: str | None = None
     sla_target: datetime | None = None
     missing: list[str] = field(default_factory=list)
-
-
-def rules_for(policies) -> dict[int, PolicyRules]:
-    """Every policy's rules with its coverage table, in one query for all of them (the orders
-    selector reads one policy at a time)."""
-    policies = {p.pk: p for p in policies}
-    coverage: dict[int, list] = defaultdict(list)
-    for area in CoverageArea.objects.filter(zone__policy_id__in=policies).select_related("zone"):
-        coverage[area.zone.policy_id].append(
-            CoverageRule(
-                prefecture=area.prefecture,
-                municipality_code=area.municipality_code or None,
-                zone=area.zone.code,
-                travel_required=area.zone.travel_required,
-            )
-        )
-    return {
-        pk: PolicyRules.from_dict(policy.as_rules_dict(), coverage=tuple(coverage[pk]))
-        for pk, policy in policies.items()
-    }
 
 
 def inbox(
@@ -93,7 +70,7 @@ def inbox(
         counts[r.status] += 1
     if status:
         requests = [r for r in requests if r.status == status]
-    rules = rules_for({r.policy for r in requests})
+    rules = rules_by_policy({r.policy for r in requests})
     sla = {row["request"].pk: row for row in arrival_rows()}
     rows = []
     for r in requests:

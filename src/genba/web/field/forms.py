@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from genba.core.clock import JST
 from genba.orders.visit_notes import NOTE_MAX_CHARS
 
-JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 

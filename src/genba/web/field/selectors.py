@@ -5,7 +5,6 @@ Each page reads in a fixed number of queries, whatever the number of visits, lin
 
 from __future__ import annotations
 
-import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
@@ -15,10 +14,10 @@ from django.http import Http404
 
 from genba.accounts.models import Role
 from genba.core import clock
+from genba.core.clock import JST
 from genba.orders.models import VISIT_END_STATUSES, Attachment, Visit, VisitStatus
 
 # Sites are in Japan: "today" is the Tokyo calendar day, whatever zone the phone is set to.
-JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 UPCOMING_DAYS = 14
 RECENT_DAYS = 30
 RECENT_LIMIT = 10

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 from django.forms import formset_factory
 from pydantic import ValidationError as PydanticError
 
+from genba.core.clock import JST
 from genba.core.errors import GenbaError
-from genba.orders.inputs import RequestIn
+from genba.orders.inputs import RequestIn, SiteIn
 from genba.pricing.document import plain
 from genba.web.errors import attach_problems
 from genba.web.portal.forms import (
@@ -26,22 +26,8 @@ from genba.web.portal.forms import (
     VisitRowForm,
 )
 
-JST = ZoneInfo("Asia/Tokyo")
-
-SITE_KEYS = (
-    "name",
-    "company_name",
-    "postal_code",
-    "prefecture",
-    "city",
-    "street",
-    "building",
-    "floor",
-    "room",
-    "entry_instructions",
-    "maps_url",
-    "is_datacenter",
-)
+# The site as the form shows it: every field of SiteIn but the coordinates (set by the back office).
+SITE_KEYS = tuple(k for k in SiteIn.model_fields if k not in ("latitude", "longitude"))
 LOCAL_KEYS = ("name", "company", "phone", "email")
 REMOTE_KEYS = ("name", "company", "phone", "email", "skype", "whatsapp", "line", "language")
 # RequestIn's nested objects -> the prefix of their fields on the form.

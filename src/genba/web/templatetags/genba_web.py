@@ -3,15 +3,15 @@ and status badges."""
 
 from __future__ import annotations
 
-import zoneinfo
 from datetime import datetime
 
 from django import template
 from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from genba.core.clock import JST
+
 register = template.Library()
-JST = zoneinfo.ZoneInfo("Asia/Tokyo")
 
 
 def _tz_label(moment: datetime) -> str:
