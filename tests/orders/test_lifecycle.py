@@ -9,12 +9,12 @@ import pytest
 from genba.core import clock
 from genba.core.errors import NotAllowed, TransitionRefused, ValidationFailed
 from genba.core.models import AuditEvent
+from genba.core.signals import transitioned
 from genba.dispatch import services as dispatch
 from genba.dispatch.models import ProposalStatus
 from genba.orders import services, visit_services
 from genba.orders.inputs import RequestIn
 from genba.orders.models import RequestStatus, VisitStatus
-from genba.orders.signals import transitioned
 from tests.orders.helpers import (
     VISIT_START,
     approved,

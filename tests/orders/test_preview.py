@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from genba.billing.pricing_bridge import quote_for
 from genba.core.errors import ValidationFailed
 from genba.core.models import AuditEvent
 from genba.orders import selectors, services
 from genba.orders.inputs import RequestIn
 from genba.orders.models import ServiceRequest
 from genba.orders.preview import request_preview
+from genba.orders.pricing_bridge import quote_for
 from genba.sites.models import Contact, Site
 from tests.factories import complete_order
 

@@ -14,12 +14,12 @@ from genba.accounts.models import Role
 from genba.api.documents import request_detail_document
 from genba.api.schemas import AvailabilityOut, EngineerOut2, RequestDetailOut
 from genba.core.errors import FieldProblem, ValidationFailed
+from genba.core.transitions import require_role
 from genba.dispatch import availability, services
 from genba.dispatch.models import EngineerProfile, Proposal
 from genba.dispatch.photo_ids import photo_id_for_viewer, photo_id_set
 from genba.orders import selectors
 from genba.orders import services as order_services
-from genba.orders.transitions import require_role
 
 router = Router(tags=["dispatch (coordinators)"])
 

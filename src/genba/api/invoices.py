@@ -15,8 +15,8 @@ from genba.billing import selectors, services
 from genba.billing.exports import invoices_csv
 from genba.billing.models import InvoiceLine
 from genba.billing.pdf import render_invoice_pdf
+from genba.core.transitions import require_role
 from genba.orders.selectors import get_request_for
-from genba.orders.transitions import require_role
 
 router = Router(tags=["invoices"])
 

@@ -13,12 +13,12 @@ from pydantic import BaseModel
 
 from genba.accounts.models import Role
 from genba.core import clock
+from genba.core.transitions import require_role
 from genba.dispatch.models import BookingStatus
 from genba.messaging import sla
 from genba.messaging.calendar import feed
 from genba.messaging.models import CalendarFeed
 from genba.orders.models import Visit
-from genba.orders.transitions import require_role
 
 router = Router(tags=["SLA and calendars"])
 # A feed shows the last two months and everything ahead.

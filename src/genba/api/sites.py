@@ -11,8 +11,8 @@ from genba.api import idempotency
 from genba.api.documents import contact_document, site_document
 from genba.api.schemas import ContactOut, SiteOut
 from genba.core import audit
+from genba.core.transitions import require_role
 from genba.orders.inputs import ContactIn, SiteIn
-from genba.orders.transitions import require_role
 from genba.sites.models import Contact, Site
 
 router = Router(tags=["sites and contacts"])

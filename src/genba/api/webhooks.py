@@ -17,10 +17,10 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from genba.accounts.models import Role
 from genba.api import idempotency
+from genba.core.transitions import require_role
 from genba.messaging.webhooks import services
 from genba.messaging.webhooks.events import DESCRIPTIONS, EVENT_TYPES
 from genba.messaging.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from genba.orders.transitions import require_role
 
 router = Router(tags=["webhooks"])
 

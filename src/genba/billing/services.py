@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.billing.calendar import due_date
 from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfile, NumberSequence
-from genba.billing.pricing_bridge import quote_for
 from genba.billing.selectors import invoice_deadline
 from genba.core import audit, clock
 from genba.core.clock import JST
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
+from genba.core.transitions import move, require_role
 from genba.orders.models import RequestStatus, ServiceRequest
-from genba.orders.transitions import move, require_role
+from genba.orders.pricing_bridge import quote_for
 
 PREFIX = {DocumentKind.INVOICE: "INV", DocumentKind.CREDIT_NOTE: "CN"}
 TAX_RATE = Decimal("0.10")

@@ -139,7 +139,7 @@ def cancel_for_visits(visits, *, proposal=None) -> int:
 @transaction.atomic
 def book_engineer(*, engineer, visit, by) -> Booking:
     """A confirmed booking made directly (the dispatch board's reassignment)."""
-    from genba.orders.transitions import require_role
+    from genba.core.transitions import require_role
 
     require_role(by, "coordinator", "admin")
     lock_engineers([engineer])

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import audit
 from genba.core.errors import FieldProblem, ValidationFailed
+from genba.core.transitions import require_role
 from genba.dispatch.models import EngineerProfile, Proposal, ProposalStatus
 from genba.orders.attachments import sniff_content_type
 from genba.orders.models import CLOSED_STATUSES
-from genba.orders.transitions import require_role
 
 PHOTO_TYPES = {".jpg", ".jpeg", ".png", ".pdf"}
 MAX_BYTES = 5 * 1024 * 1024

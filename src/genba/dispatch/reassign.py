@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import audit
 from genba.core.errors import TransitionRefused, ValidationFailed
+from genba.core.transitions import require_role
 from genba.dispatch.bookings import BookingConflict, conflict_for, lock_engineers
 from genba.dispatch.models import Booking, BookingStatus, Leave
 from genba.dispatch.places import site_point
 from genba.orders.models import RequestStatus, VisitStatus
-from genba.orders.transitions import require_role
 
 # A visit still ahead: once the engineer is on the way, the crew is what it is.
 MOVABLE_VISITS = {VisitStatus.PLANNED, VisitStatus.RELEASED}

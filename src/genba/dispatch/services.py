@@ -9,16 +9,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role, User
-from genba.billing.pricing_bridge import estimate_document
 from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
+from genba.core.transitions import lock, move, require_role, require_status
 from genba.dispatch import bookings
 from genba.dispatch.bookings import BookingConflict, booking_window, conflict_for
 from genba.dispatch.models import Booking, BookingStatus, Proposal, ProposalStatus
 from genba.dispatch.places import site_point
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
-from genba.orders.transitions import lock, move, require_role, require_status
+from genba.orders.pricing_bridge import estimate_document
 
 
 @transaction.atomic

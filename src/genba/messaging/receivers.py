@@ -6,7 +6,7 @@ that was rolled back; the job itself runs in the worker, so a slow mail server n
 
 from django.dispatch import receiver
 
-from genba.orders.signals import transitioned
+from genba.core.signals import transitioned
 
 
 @receiver(transitioned, dispatch_uid="genba.messaging.notifications")

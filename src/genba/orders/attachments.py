@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import audit
 from genba.core.errors import FieldProblem, NotAllowed, ValidationFailed
+from genba.core.transitions import lock, require_status
 from genba.orders.models import (
     CLOSED_STATUSES,
     Attachment,
@@ -21,7 +22,6 @@ from genba.orders.models import (
     RequestStatus,
     ServiceRequest,
 )
-from genba.orders.transitions import lock, require_status
 
 # Extension -> (content type, magic prefixes; None = text that must decode as UTF-8).
 ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...] | None]] = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from genba.billing.pricing_bridge import contract_rates, pricing_policy
 from genba.core import clock
 from genba.orders import completeness
 from genba.orders.editing import active_contract_for
@@ -24,6 +23,7 @@ from genba.orders.facts import (
 )
 from genba.orders.inputs import ContactIn, RequestIn
 from genba.orders.models import AttachmentKind, ServiceRequest
+from genba.orders.pricing_bridge import contract_rates, pricing_policy
 from genba.orders.selectors import policy_rules, site_facts
 from genba.pricing.engine import PricingError, Quote, VisitInput, price
 

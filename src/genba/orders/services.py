@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
+from genba.core.transitions import lock, move, require_role, require_status
 from genba.dispatch.models import ProposalStatus
 from genba.orders import selectors
 from genba.orders.editing import active_contract_for, apply_input
@@ -25,7 +26,6 @@ from genba.orders.models import (
     ServiceRequest,
     VisitStatus,
 )
-from genba.orders.transitions import lock, move, require_role, require_status
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
 

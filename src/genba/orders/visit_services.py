@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
+from genba.core.transitions import lock, move, require_status
 from genba.orders.models import (
     VISIT_END_STATUSES,
     RequestStatus,
@@ -21,7 +22,6 @@ from genba.orders.models import (
     Visit,
     VisitStatus,
 )
-from genba.orders.transitions import lock, move, require_status
 
 _RUNNING = {RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
 

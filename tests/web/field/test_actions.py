@@ -46,7 +46,7 @@ def test_on_my_way_then_arrived_then_start_work(ken, client_as, visit):
 
 
 def test_arrival_notifies_the_customer(ken, client_as, visit, django_capture_on_commit_callbacks):
-    from genba.orders.signals import transitioned
+    from genba.core.signals import transitioned
 
     seen = []
 

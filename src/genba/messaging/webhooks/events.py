@@ -130,6 +130,6 @@ def on_transition(sender, *, obj, action, actor=None, from_state="", to_state=""
 
 
 def connect() -> None:
-    from genba.orders.signals import transitioned
+    from genba.core.signals import transitioned
 
     transitioned.connect(on_transition, dispatch_uid="genba.messaging.webhooks")

@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import audit, clock
 from genba.core.errors import NotAllowed, Problems, TransitionRefused
+from genba.core.transitions import lock, require_role
 from genba.messaging.webhooks import delivery as sending
 from genba.messaging.webhooks.events import EVENT_TYPES
 from genba.messaging.webhooks.models import WebhookDelivery, WebhookEndpoint
 from genba.messaging.webhooks.signing import new_secret
 from genba.messaging.webhooks.tasks import enqueue_delivery
-from genba.orders.transitions import lock, require_role
 
 # After a rotation the old secret signs too, for this long, so receivers can switch without a gap.
 ROTATION_GRACE = timedelta(hours=24)

@@ -12,7 +12,7 @@ from django.db import transaction
 from genba.accounts.models import Role
 from genba.contracts.models import Policy
 from genba.core import audit
-from genba.orders.transitions import lock, require_role
+from genba.core.transitions import lock, require_role
 from genba.sites.models import CoverageArea, CoverageZone
 
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from genba.accounts.models import Role
-from genba.billing.pricing_bridge import quote_for
 from genba.core.errors import GenbaError
 from genba.dispatch import availability
 from genba.dispatch import services as dispatch_services
@@ -19,6 +18,7 @@ from genba.dispatch.models import EngineerProfile, Proposal, ProposalStatus
 from genba.orders import completeness, selectors
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus
+from genba.orders.pricing_bridge import quote_for
 from genba.orders.services import CANCELLABLE_CHARGED, CANCELLABLE_FREE
 from genba.web.access import role_required
 from genba.web.console.forms import (

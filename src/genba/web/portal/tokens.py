@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import ApiToken, Role
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
-from genba.orders.transitions import require_role
+from genba.core.transitions import require_role
 
 
 @transaction.atomic

@@ -7,13 +7,13 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from genba.accounts.models import Role
-from genba.billing.pricing_bridge import quote_for
 from genba.orders import selectors as order_selectors
 from genba.orders.models import (
     CLOSED_STATUSES,
     RequestStatus,
     VisitStatus,
 )
+from genba.orders.pricing_bridge import quote_for
 from genba.orders.services import CANCELLABLE_CHARGED, CANCELLABLE_FREE
 from genba.pricing.engine import PricingError
 from genba.web.access import role_required

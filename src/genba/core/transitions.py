@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from genba.core import audit
 from genba.core.errors import NotAllowed, TransitionRefused
-from genba.orders.signals import transitioned
+from genba.core.signals import transitioned
 
 
 def lock(model, pk):
