@@ -66,6 +66,10 @@ class Policy(models.Model):
         default=30, validators=[MinValueValidator(1), MaxValueValidator(240)]
     )
     min_lead_hours = models.PositiveIntegerField(default=24)
+    # "On my way" is accepted no earlier than this before a visit's scheduled start (rulebook §3).
+    en_route_window_hours = models.PositiveIntegerField(
+        default=3, validators=[MinValueValidator(1), MaxValueValidator(48)]
+    )
     reference_required_before_release = models.BooleanField(default=False)
     equipment_list_required = models.BooleanField(default=False)
     datacenter_reference_required = models.BooleanField(default=False)

@@ -38,9 +38,19 @@ def require_status(obj, allowed, *, action: str) -> None:
 
 
 def move(
-    obj, to_state: str, *, by, action: str, reason: str = "", data: dict | None = None, fields=()
+    obj,
+    to_state: str,
+    *,
+    by,
+    action: str,
+    reason: str = "",
+    data: dict | None = None,
+    fields=(),
+    organization=None,
 ):
-    """Set the new status, save, write the audit row and queue the signal for after commit."""
+    """Set the new status, save, write the audit row and queue the signal for after commit.
+
+    The only place a status field is written (tests/core/test_no_status_writes.py holds to it)."""
     from_state = obj.status
     obj.status = to_state
     obj.save(update_fields=["status", *fields])
@@ -52,6 +62,7 @@ def move(
         to_state=to_state,
         reason=reason,
         data=data,
+        organization=organization,
     )
     transaction.on_commit(
         lambda: transitioned.send(
@@ -64,3 +75,34 @@ def move(
             event_id=event.pk,
         )
     )
+
+
+def announce(
+    obj, *, by, action: str, reason: str = "", data: dict | None = None, organization=None
+):
+    """A change that keeps the status (a visit reassigned or moved): the same audit row and the
+    same signal as a transition, with from_state == to_state, so that listeners (notifications,
+    calendars, webhooks) hear of it the way they hear of a status change."""
+    state = getattr(obj, "status", "")
+    event = audit.record(
+        actor=by,
+        obj=obj,
+        action=action,
+        from_state=state,
+        to_state=state,
+        reason=reason,
+        data=data,
+        organization=organization,
+    )
+    transaction.on_commit(
+        lambda: transitioned.send(
+            sender=type(obj),
+            obj=obj,
+            action=action,
+            actor=by,
+            from_state=state,
+            to_state=state,
+            event_id=event.pk,
+        )
+    )
+    return event

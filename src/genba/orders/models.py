@@ -150,6 +150,8 @@ class Visit(models.Model):
     )
     ended_reason = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+    # The iCalendar SEQUENCE (RFC 5546): raised on every change an invitation must carry.
+    calendar_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         verbose_name = _("visit")

@@ -273,6 +273,7 @@ _OTHER_POLICY_SETTINGS = frozenset(
         "key",
         "name",
         "min_lead_hours",
+        "en_route_window_hours",
         "reference_required_before_release",
         "equipment_list_required",
         "datacenter_reference_required",
