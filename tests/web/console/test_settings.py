@@ -29,6 +29,7 @@ def form_data(policy, **changes):
         "grace_minutes": policy.grace_minutes,
         "billing_increment_minutes": policy.billing_increment_minutes,
         "min_lead_hours": policy.min_lead_hours,
+        "en_route_window_hours": policy.en_route_window_hours,
         "invoice_within_hours": policy.invoice_within_hours or "",
         "photo_id_retention_days": policy.photo_id_retention_days,
     }
