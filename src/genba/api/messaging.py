@@ -15,7 +15,7 @@ from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.transitions import require_role
 from genba.dispatch.models import BookingStatus
-from genba.messaging import sla
+from genba.messaging import feeds, sla
 from genba.messaging.calendar import feed
 from genba.messaging.models import CalendarFeed
 from genba.orders.models import Visit
@@ -84,8 +84,7 @@ def sla_lists(request, state: str = ""):
     "/calendar-feeds", response={201: FeedOut}, summary="A private iCal feed of your visits"
 )
 def create_feed(request):
-    require_role(request.auth, Role.CUSTOMER, Role.ENGINEER, Role.COORDINATOR, Role.ADMIN)
-    created, raw = CalendarFeed.issue(request.auth)
+    created, raw = feeds.feed_create(by=request.auth)
     return Status(
         201,
         {
@@ -109,11 +108,13 @@ def list_feeds(request):
 
 @router.delete("/calendar-feeds/{feed_id}", response={204: None}, summary="Revoke a feed")
 def revoke_feed(request, feed_id: int):
-    updated = CalendarFeed.objects.filter(
+    # Someone else's feed, or one already revoked, is not there for this caller.
+    found = CalendarFeed.objects.filter(
         user=request.auth, pk=feed_id, revoked_at__isnull=True
-    ).update(revoked_at=clock.now())
-    if not updated:
+    ).first()
+    if found is None:
         raise Http404
+    feeds.feed_revoke(feed=found, by=request.auth)
     return Status(204, None)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.http import Http404
 from ninja import Router
 
@@ -10,10 +9,9 @@ from genba.accounts.models import Role
 from genba.api import idempotency
 from genba.api.documents import contact_document, site_document
 from genba.api.schemas import ContactOut, SiteOut
-from genba.core import audit
-from genba.core.transitions import require_role
 from genba.orders.inputs import ContactIn, SiteIn
 from genba.sites.models import Contact, Site
+from genba.sites.services import contact_create, site_create
 
 router = Router(tags=["sites and contacts"])
 
@@ -44,20 +42,6 @@ def get_site(request, site_id: str):
     return site_document(_get(Site, request.auth, site_id))
 
 
-@transaction.atomic
-def site_create(*, by, data: SiteIn) -> Site:
-    require_role(by, Role.CUSTOMER)
-    site = Site(organization=by.organization, **data.model_dump())
-    site.name = (
-        site.name
-        or " ".join(p for p in (data.company_name, data.building, data.city) if p)
-        or "Site"
-    )
-    site.save()
-    audit.record(actor=by, obj=site, action="created")
-    return site
-
-
 @router.post("/sites", response={201: SiteOut}, summary="Add a site")
 def create_site(request, data: SiteIn):
     return idempotency.run(
@@ -73,16 +57,6 @@ def list_contacts(request):
 @router.get("/contacts/{contact_id}", response=ContactOut)
 def get_contact(request, contact_id: str):
     return contact_document(_get(Contact, request.auth, contact_id))
-
-
-@transaction.atomic
-def contact_create(*, by, data: ContactIn) -> Contact:
-    require_role(by, Role.CUSTOMER)
-    values = data.model_dump()
-    contact = Contact(organization=by.organization, phone_input=values.pop("phone"), **values)
-    contact.save()
-    audit.record(actor=by, obj=contact, action="created")
-    return contact
 
 
 @router.post("/contacts", response={201: ContactOut}, summary="Add a contact")
