@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from genba.accounts import services as accounts
 from genba.accounts.models import Role
-from genba.core import audit
 from genba.web.access import HOMES, home_for, role_required
 
 
@@ -41,19 +40,9 @@ def language_set(request):
         target = "/"
     if language not in dict(settings.LANGUAGES):
         return HttpResponseRedirect(target)
-    user = request.user
-    if user.is_authenticated and user.language != language:
-        before = user.language
-        with transaction.atomic():
-            user.language = language
-            user.save(update_fields=["language"])
-            audit.record(
-                actor=user,
-                obj=user,
-                action="user.language_changed",
-                from_state=before,
-                to_state=language,
-            )
+    if request.user.is_authenticated:
+        # Checked above, so this cannot refuse; a visitor who is not signed in keeps the cookie only.
+        accounts.language_set(user=request.user, by=request.user, language=language)
     translation.activate(language)
     response = HttpResponseRedirect(target)
     response.set_cookie(

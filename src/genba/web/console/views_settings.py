@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from genba.accounts.models import Role
+from genba.contracts import services as policies
 from genba.contracts.models import Policy
 from genba.core.errors import GenbaError
+from genba.sites import services as coverage
 from genba.sites.models import CoverageArea, CoverageZone
 from genba.web.access import role_required
-from genba.web.console import policy_services
 from genba.web.console.forms import AreaForm, PolicyForm, ZoneForm
 from genba.web.console.selectors import policies_with_zones
 from genba.web.errors import attach_problems
@@ -63,13 +63,10 @@ def policy_edit(request, key):
     if form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
-            policy_services.policy_update(policy=policy, by=request.user, changes=changes)
+            policies.policy_update(policy=policy, by=request.user, changes=changes)
         except GenbaError as error:
             attach_problems(form, error)
             messages.error(request, error.message)
-        except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
         else:
             messages.success(request, _("The policy was saved."))
             return redirect("console:policy", key=policy.key)
@@ -83,13 +80,17 @@ def zone_edit(request, key, zone_id):
     form = ZoneForm(request.POST, prefix=f"zone{zone.pk}")
     if not form.is_valid():
         messages.error(request, _("A zone needs a name."))
-    else:
-        policy_services.zone_update(
+        return redirect("console:policy", key=key)
+    try:
+        coverage.zone_update(
             zone=zone,
             by=request.user,
             name=form.cleaned_data["name"],
             travel_required=form.cleaned_data["travel_required"],
         )
+    except GenbaError as error:
+        messages.error(request, error.message)
+    else:
         messages.success(request, _("Zone %(code)s was saved.") % {"code": zone.code})
     return redirect("console:policy", key=key)
 
@@ -103,7 +104,7 @@ def area_add(request, key):
     if form.is_valid():
         zone = next(z for z in zones if str(z.pk) == form.cleaned_data["zone"])
         try:
-            policy_services.area_add(
+            coverage.area_add(
                 zone=zone,
                 by=request.user,
                 prefecture=form.cleaned_data["prefecture"],
@@ -123,6 +124,6 @@ def area_add(request, key):
 @role_required(Role.ADMIN)
 def area_remove(request, key, area_id):
     area = get_object_or_404(CoverageArea, pk=area_id, zone__policy__key=key)
-    policy_services.area_remove(area=area, by=request.user)
+    coverage.area_remove(area=area, by=request.user)
     messages.success(request, _("The area was removed from the coverage table."))
     return redirect("console:policy", key=key)

@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from genba.accounts import services as accounts
 from genba.accounts.models import ApiToken, Role
 from genba.billing.pdf import render_invoice_pdf
 from genba.billing.selectors import get_invoice_for, invoices_visible_to
@@ -18,7 +19,6 @@ from genba.orders.editing import active_contract_for
 from genba.sites.models import CoverageZone
 from genba.web.access import role_required
 from genba.web.errors import attach_problems
-from genba.web.portal import tokens
 from genba.web.portal.forms import TokenForm
 
 DAYS = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
@@ -91,7 +91,9 @@ def token_list(request):
         if not form.is_valid():
             return _tokens_page(request, form, status=400)
         try:
-            token, raw = tokens.token_create(by=request.user, name=form.cleaned_data["name"])
+            token, raw = accounts.token_create(
+                user=request.user, by=request.user, name=form.cleaned_data["name"]
+            )
         except GenbaError as error:
             attach_problems(form, error)
             return _tokens_page(request, form, status=400)
@@ -107,7 +109,7 @@ def token_list(request):
 def token_revoke(request, token_id: int):
     token = get_object_or_404(ApiToken, pk=token_id, user=request.user)
     try:
-        tokens.token_revoke(by=request.user, token=token)
+        accounts.token_revoke(token=token, by=request.user)
     except GenbaError as error:
         messages.error(request, error.message)
     else:

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from genba.accounts.models import ApiToken, User
+from genba.accounts.models import User
+from genba.accounts.services import token_create
+from genba.core.errors import GenbaError
 
 
 class Command(BaseCommand):
@@ -18,7 +20,11 @@ class Command(BaseCommand):
             raise CommandError(f"no user with the e-mail address {email!r}")
         if not user.is_active:
             raise CommandError(f"{email} is deactivated")
-        token, raw = ApiToken.issue(user=user, name=name or "cli")
+        try:
+            # by=None: the operator at the server's shell, not a signed-in user (audited as system).
+            token, raw = token_create(user=user, by=None, name=name or "cli")
+        except GenbaError as error:
+            raise CommandError(error.message) from error
         self.stdout.write(
             f"Token for {user.email} ({user.get_role_display()}), hint {token.hint}. Keep it secret:"
         )
