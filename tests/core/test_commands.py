@@ -13,6 +13,7 @@ from django.test import Client, override_settings
 
 from genba.accounts.models import ApiToken, User
 from genba.cli import main
+from genba.core.models import AuditEvent
 from genba.orders.models import RequestStatus, ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,21 @@ def test_create_token_prints_the_token_last(alice):
 def test_create_token_for_an_unknown_user_fails():
     with pytest.raises(CommandError, match="no user"):
         call_command("create_token", "nobody@example.com")
+
+
+def test_create_token_is_the_services_and_audited_as_the_system(alice):
+    call_command("create_token", "alice@acme.example", "--name", "ci", stdout=io.StringIO())
+    event = AuditEvent.objects.get(action="api_token.created")
+    assert (event.actor, event.actor_label, event.data["name"]) == (None, "system", "ci")
+    assert event.organization == alice.organization
+
+
+def test_create_token_for_a_deactivated_user_fails(alice):
+    alice.is_active = False
+    alice.save()
+    with pytest.raises(CommandError, match="deactivated"):
+        call_command("create_token", "alice@acme.example", stdout=io.StringIO())
+    assert not ApiToken.objects.exists()
 
 
 def test_cli_accepts_hyphenated_command_names(alice, capsys):

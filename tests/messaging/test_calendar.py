@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from genba.core.models import AuditEvent
 from genba.messaging.models import CalendarFeed
 from tests.orders.helpers import approved
 
@@ -38,6 +39,14 @@ def test_a_revoked_or_unknown_feed_is_404(api_as, alice):
     assert api.client.delete(f"/api/v1/calendar-feeds/{created['id']}").status_code == 204
     assert Client().get(feed_path(created["url"])).status_code == 404
     assert Client().get("/calendar/not-a-token.ics").status_code == 404
+
+
+def test_issuing_and_revoking_through_the_api_are_audited(api_as, alice):
+    api = api_as(alice)
+    created = api.post("calendar-feeds").json()
+    api.client.delete(f"/api/v1/calendar-feeds/{created['id']}")
+    actions = AuditEvent.objects.filter(object_type="calendarfeed").values_list("action", flat=True)
+    assert list(actions) == ["created", "revoked"]
 
 
 def test_another_user_cannot_revoke_my_feed(api_as, alice, bob):
