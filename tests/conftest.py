@@ -79,7 +79,11 @@ def carol(provider):
 
 @pytest.fixture
 def ken(provider):
-    return UserFactory(
+    """A senior engineer speaking English and Japanese, covering Tokyo (zone A) and Kansai (C),
+    working every day 08:00-20:00: proposals check all of that (rulebook §3)."""
+    from tests.dispatch.helpers import profile_for
+
+    user = UserFactory(
         email="ken@genba.example",
         first_name="Ken",
         last_name="Sato",
@@ -87,6 +91,8 @@ def ken(provider):
         role=Role.ENGINEER,
         phone="+819012345678",
     )
+    profile_for(user, zones=["A", "C"], work_days=[0, 1, 2, 3, 4, 5, 6])
+    return user
 
 
 @pytest.fixture

@@ -18,7 +18,9 @@ def profile_for(user, **fields) -> EngineerProfile:
         "work_days": [0, 1, 2, 3, 4],
     }
     values.update(fields)
-    return EngineerProfile.objects.create(user=user, **values)
+    # update_or_create: `ken` comes with a profile (conftest); a test may reshape it.
+    profile, _ = EngineerProfile.objects.update_or_create(user=user, defaults=values)
+    return profile
 
 
 def engineer(provider, **fields) -> EngineerProfile:

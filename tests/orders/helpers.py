@@ -44,11 +44,19 @@ def released(customer, coordinator, engineer, **overrides):
     return request
 
 
+def on_the_day(minutes_before: int = 10) -> None:
+    """Move the clock to the visit's day, inside the window in which the engineer's steps count."""
+    clock.set_now(VISIT_START - timedelta(minutes=minutes_before))
+
+
 def on_site(customer, coordinator, engineer, **overrides):
-    """Released, then the engineer arrives on the visit's day (the clock moves there)."""
+    """Released, then the engineer sets out and arrives on the visit's day (the clock moves
+    there: steps follow the clock, rulebook §3)."""
     request = released(customer, coordinator, engineer, **overrides)
     visit = request.visits.get()
-    clock.set_now(VISIT_START - timedelta(minutes=10))
+    on_the_day(minutes_before=40)
+    visit_services.visit_en_route(visit=visit, by=engineer)
+    on_the_day()
     visit_services.visit_arrive(visit=visit, by=engineer)
     return request, request.visits.get()
 

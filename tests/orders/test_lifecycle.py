@@ -18,6 +18,7 @@ from genba.orders.models import RequestStatus, VisitStatus
 from tests.orders.helpers import (
     VISIT_START,
     approved,
+    on_the_day,
     new_request,
     on_site,
     proposed,
@@ -89,8 +90,15 @@ def test_update_changes_only_the_fields_sent(alice):
     assert request.visits.count() == 1
 
 
-def test_update_refused_after_submit(alice):
+def test_update_allowed_after_submit_until_approval(alice, carol, ken):
     request = submitted(alice)
+    services.request_update(request=request, by=alice, data=RequestIn(reference="X"))
+    assert reload(request).reference == "X"
+    assert reload(request).status == RequestStatus.SUBMITTED
+
+
+def test_update_refused_after_approval(alice, carol, ken):
+    request = approved(alice, carol, ken)
     assert_refused_unchanged(
         request,
         lambda: services.request_update(request=request, by=alice, data=RequestIn(reference="X")),
@@ -204,14 +212,24 @@ def test_approve_starts_the_sla_clock_and_assigns_the_engineers(alice, carol, ke
     assert list(request.visits.get().assigned_engineers.all()) == [ken]
 
 
+def test_propose_refused_while_an_error_finding_is_open(alice, carol, ken):
+    request = submitted(alice, paperwork=[{"description": "NDA", "done": False}])
+    with pytest.raises(TransitionRefused) as refused:
+        dispatch.proposal_create(request=request, by=carol, engineers=[ken])
+    assert refused.value.code == "open_errors"
+    assert [p.code for p in refused.value.problems] == ["request.paperwork.pending"]
+    assert reload(request).status == RequestStatus.SUBMITTED
+    assert not request.proposals.exists()
+
+
 def test_approve_refused_while_an_error_finding_is_open(alice, carol, ken):
-    request, proposal = proposed(
-        alice, carol, ken, paperwork=[{"description": "NDA", "done": False}]
-    )
+    request, proposal = proposed(alice, carol, ken)
+    # The customer waited: the visit is now less than 24 hours away and no call is recorded.
+    clock.set_now(VISIT_START - timedelta(hours=12))
     with pytest.raises(TransitionRefused) as refused:
         dispatch.proposal_approve(proposal=proposal, by=alice)
     assert refused.value.code == "open_errors"
-    assert [p.code for p in refused.value.problems] == ["request.paperwork.pending"]
+    assert [p.code for p in refused.value.problems] == ["request.start.short_notice"]
     assert reload(request).status == RequestStatus.PROPOSED
     assert reload(proposal).status == ProposalStatus.OPEN
 
@@ -322,6 +340,7 @@ def test_release_refused_for_the_customer(alice, carol, ken):
 
 def test_en_route_starts_the_request(alice, carol, ken):
     request = released(alice, carol, ken)
+    on_the_day()
     visit_services.visit_en_route(visit=request.visits.get(), by=ken)
     assert reload(request).status == RequestStatus.IN_PROGRESS
     assert request.visits.get().status == VisitStatus.EN_ROUTE
@@ -331,6 +350,8 @@ def test_arrival_is_recorded_and_signalled_after_commit(
     alice, carol, ken, django_capture_on_commit_callbacks
 ):
     request = released(alice, carol, ken)
+    on_the_day()
+    visit_services.visit_en_route(visit=request.visits.get(), by=ken)
     seen = []
 
     def listener(sender, obj, action, **kwargs):
@@ -343,8 +364,8 @@ def test_arrival_is_recorded_and_signalled_after_commit(
             assert seen == []  # nothing is said before the commit
     finally:
         transitioned.disconnect(listener)
-    assert len(callbacks) == 2
-    assert seen == ["arrived", "started"]
+    assert len(callbacks) == 1  # "on my way" already started the request
+    assert seen == ["arrived"]
     visit = request.visits.get()
     assert visit.status == VisitStatus.ON_SITE and visit.arrived_at == clock.now()
 
@@ -378,7 +399,9 @@ def test_visit_steps_refused_before_release(alice, carol, ken):
 def test_work_starts_only_on_site(alice, carol, ken):
     request = released(alice, carol, ken)
     visit = request.visits.get()
+    on_the_day()
     assert_refused_unchanged(visit, lambda: visit_services.visit_start_work(visit=visit, by=ken))
+    visit_services.visit_en_route(visit=visit, by=ken)
     visit_services.visit_arrive(visit=visit, by=ken)
     visit_services.visit_start_work(visit=visit, by=ken)
     assert reload(visit).status == VisitStatus.WORKING
@@ -443,6 +466,7 @@ def test_sign_off_refused_before_arrival(alice, carol, ken):
 def test_no_access_ends_the_visit_and_completes_the_request(alice, carol, ken):
     request = released(alice, carol, ken)
     visit = request.visits.get()
+    on_the_day()
     visit_services.visit_no_access(
         visit=visit, by=ken, reason="Entry refused: name not on the list"
     )
@@ -453,6 +477,7 @@ def test_no_access_ends_the_visit_and_completes_the_request(alice, carol, ken):
 def test_no_access_needs_a_reason(alice, carol, ken):
     request = released(alice, carol, ken)
     visit = request.visits.get()
+    on_the_day()
     assert_refused_unchanged(
         visit,
         lambda: visit_services.visit_no_access(visit=visit, by=ken, reason=""),
@@ -467,6 +492,7 @@ def test_request_completes_only_when_every_visit_has_ended(alice, carol, ken):
     ]
     request = released(alice, carol, ken, visits=two)
     first, second = request.visits.order_by("position")
+    on_the_day()
     visit_services.visit_no_access(visit=first, by=ken, reason="No local contact")
     assert reload(request).status == RequestStatus.IN_PROGRESS
     visit_services.visit_cancel(visit=second, by=carol, reason="Customer asked")

@@ -61,6 +61,7 @@ def test_notes_still_possible_after_sign_off(visit, ken):
     from tests.orders.helpers import VISIT_START
 
     clock.set_now(VISIT_START)
+    visit_services.visit_en_route(visit=visit, by=ken)
     visit_services.visit_arrive(visit=visit, by=ken)
     visit_services.visit_sign_off(visit=visit, by=ken, signer_name="Taro Yamada")
     visit_note_add(visit=visit, by=ken, text="Left the cage locked.")

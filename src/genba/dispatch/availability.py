@@ -33,12 +33,19 @@ class Candidate:
     profile: EngineerRow
     fits: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    # The misses no coordinator may override (skill, language, zone, leave, another booking or
+    # the travel to or from it): proposal, approval, reassign and reschedule refuse on these.
+    blocks: list[str] = field(default_factory=list)
     travel_minutes: int | None = None
     week_hours: Decimal = Decimal(0)
 
     @property
     def available(self) -> bool:
         return not self.misses
+
+    def block(self, reason: str) -> None:
+        self.misses.append(reason)
+        self.blocks.append(reason)
 
     def rank(self) -> tuple:
         # Closest first, then the least loaded that week, then the least over-qualified.
@@ -59,22 +66,52 @@ def _windows(request: ServiceRequest):
 
 def search(request: ServiceRequest) -> tuple[list[Candidate], list[Candidate]]:
     """(available ranked best first, unavailable with why)."""
+    candidates = assess(request)
+    available = sorted((c for c in candidates if c.available), key=Candidate.rank)
+    unavailable = sorted(
+        (c for c in candidates if not c.available), key=lambda c: (len(c.misses), str(c.profile))
+    )
+    return available, unavailable
+
+
+def blocking_reasons(request: ServiceRequest, engineers, windows=None) -> list[str]:
+    """Why these engineers cannot take the request's visits (or the given (start, end) windows):
+    the one check a proposal, an approval, a reassignment and a reschedule all run. An engineer
+    with no active dispatch profile cannot be sent anywhere."""
+    engineers = list(engineers)
+    found = {c.profile.user_id: c for c in assess(request, engineers=engineers, windows=windows)}
+    reasons = []
+    for engineer in engineers:
+        candidate = found.get(engineer.pk)
+        name = engineer.get_full_name() or engineer.email
+        if candidate is None:
+            reasons.append(_("%(name)s has no active dispatch profile.") % {"name": name})
+        else:
+            reasons += [f"{name}: {reason}" for reason in candidate.blocks]
+    return reasons
+
+
+def assess(request: ServiceRequest, *, engineers=None, windows=None) -> list[Candidate]:
+    """Every active engineer (or only `engineers`) judged against the request's visits, or against
+    `windows` (a reschedule's new times)."""
     windows = [
-        Window(start, end, localtime(start), localtime(end)) for start, end in _windows(request)
+        Window(start, end, localtime(start), localtime(end))
+        for start, end in (windows if windows is not None else _windows(request))
     ]
     point = site_point(request.site)
     facts = request_facts(request)
     zone = coverage_for(facts.site, policy_rules(request.policy)) if facts.site else None
     # Plain rows, not model instances: building 1,000 instances (profile and user) was most of a
     # search's time with 500 engineers (docs/performance.md).
+    chosen = EngineerProfile.objects.filter(active=True, user__is_active=True)
+    if engineers is not None:
+        chosen = chosen.filter(user__in=[e.pk for e in engineers])
     profiles = [
         EngineerRow.from_values(values)
-        for values in EngineerProfile.objects.filter(active=True, user__is_active=True)
-        .annotate(
+        for values in chosen.annotate(
             home_lat=Cast("home_latitude", FloatField()),
             home_lng=Cast("home_longitude", FloatField()),
-        )
-        .values_list(*ROW_FIELDS)
+        ).values_list(*ROW_FIELDS)
     ]
 
     leaves: dict[int, list] = defaultdict(list)
@@ -122,17 +159,15 @@ def search(request: ServiceRequest) -> tuple[list[Candidate], list[Candidate]]:
             week_hours[engineer_id] = (Decimal(booked) / 60).quantize(Decimal("0.1"))
 
     words = _Words(request, zone)
-    available, unavailable = [], []
+    candidates = []
     for profile in profiles:
         candidate = _judge(
             profile, windows, point, zone, words, leaves[profile.user_id], bookings[profile.user_id]
         )
         candidate.week_hours = week_hours[profile.user_id]
         candidate.fits.append(words.week % {"hours": candidate.week_hours})
-        (available if candidate.available else unavailable).append(candidate)
-    available.sort(key=Candidate.rank)
-    unavailable.sort(key=lambda c: (len(c.misses), str(c.profile)))
-    return available, unavailable
+        candidates.append(candidate)
+    return candidates
 
 
 class Window(NamedTuple):
@@ -235,18 +270,18 @@ def _judge(profile, windows, point, zone, words: _Words, leaves, neighbours) -> 
     if SKILL_RANK[has] >= SKILL_RANK[words.asked]:
         c.fits.append(words.skill_ok % {"has": has, "asked": words.asked})
     else:
-        c.misses.append(words.skill_low % {"has": has, "asked": words.asked})
+        c.block(words.skill_low % {"has": has, "asked": words.asked})
     missing = words.languages - set(profile.languages or [])
     if missing:
-        c.misses.append(words.not_speaking % {"languages": ", ".join(sorted(missing))})
+        c.block(words.not_speaking % {"languages": ", ".join(sorted(missing))})
     elif words.languages:
         c.fits.append(words.speaks)
     if zone is None:
-        c.misses.append(words.outside)
+        c.block(words.outside)
     elif zone.zone in (profile.zones or []):
         c.fits.append(words.covers)
     else:
-        c.misses.append(words.not_covering)
+        c.block(words.not_covering)
     if not windows:
         c.misses.append(words.no_visit)
         return c
@@ -264,11 +299,11 @@ def _judge(profile, windows, point, zone, words: _Words, leaves, neighbours) -> 
                 % {"when": f"{w.local_start:%a %Y-%m-%d %H:%M}–{w.local_end:%H:%M}"}
             )
         if any(starts < w.end and ends > w.start for starts, ends in leaves):
-            c.misses.append(words.leave % {"day": f"{w.local_start:%Y-%m-%d}"})
+            c.block(words.leave % {"day": f"{w.local_start:%Y-%m-%d}"})
         if neighbours:
             reason = neighbour_conflict(w.start, w.end, point, neighbours, str(profile))
             if reason:
-                c.misses.append(reason)
+                c.block(reason)
     if point is not None:
         # From the last place the engineer is before the first visit: a booking that day, or home.
         first = windows[0]

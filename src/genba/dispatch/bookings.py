@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import User
 from genba.core import audit
 from genba.core.errors import TransitionRefused
-from genba.dispatch.models import Booking, BookingStatus
+from genba.core.transitions import move
+from genba.dispatch.models import Booking, BookingStatus, Leave
 from genba.dispatch.places import site_point
 from genba.dispatch.travel import travel_minutes
 
@@ -74,7 +75,12 @@ def neighbour_conflict(start, end, point, neighbours, name: str) -> str | None:
 
 
 def conflict_for(engineer, start, end, point, *, ignore=()) -> str | None:
-    """Why the engineer cannot be confirmed on [start, end) at `point`, or None."""
+    """Why the engineer cannot be confirmed on [start, end) at `point`, or None: leave, another
+    confirmed booking, or the travel to or from it. Every booking path asks this one question."""
+    if Leave.objects.filter(engineer=engineer, starts_at__lt=end, ends_at__gt=start).exists():
+        return _("%(name)s is on leave then.") % {
+            "name": engineer.get_full_name() or engineer.email
+        }
     neighbours = (
         Booking.objects.filter(
             engineer=engineer,
@@ -112,28 +118,45 @@ def confirm(bookings: list[Booking], *, by) -> None:
         # The database's exclusion constraint (PostgreSQL) is the last word on overlaps.
         with transaction.atomic():
             for booking in bookings:
-                booking.status = BookingStatus.CONFIRMED
-                booking.save(update_fields=["status"])
+                move(
+                    booking,
+                    BookingStatus.CONFIRMED,
+                    by=by,
+                    action="confirmed",
+                    organization=booking.visit.request.organization,
+                )
     except IntegrityError as exc:
         raise BookingConflict(
             _("The engineer was booked by someone else at the same moment."),
             code="booking_conflict",
         ) from exc
-    for booking in bookings:
-        audit.record(
-            actor=by,
-            obj=booking,
-            action="confirmed",
-            organization=booking.visit.request.organization,
-        )
 
 
-def cancel_for_visits(visits, *, proposal=None) -> int:
-    """Free the engineers of these visits (or of this proposal only)."""
-    qs = Booking.objects.filter(visit__in=visits).exclude(status=BookingStatus.CANCELLED)
+def cancel_for_visits(visits, *, by, proposal=None) -> int:
+    """Free the engineers of these visits (or of this proposal only): each booking's own
+    cancelled transition, with its audit row."""
+    qs = (
+        Booking.objects.filter(visit__in=visits)
+        .exclude(status=BookingStatus.CANCELLED)
+        .select_related("visit__request__organization")
+    )
     if proposal is not None:
         qs = qs.filter(proposal=proposal)
-    return qs.update(status=BookingStatus.CANCELLED)
+    freed = list(qs)
+    for booking in freed:
+        cancel_booking(booking, by=by)
+    return len(freed)
+
+
+def cancel_booking(booking: Booking, *, by, reason: str = "") -> None:
+    move(
+        booking,
+        BookingStatus.CANCELLED,
+        by=by,
+        action="cancelled",
+        reason=reason,
+        organization=booking.visit.request.organization,
+    )
 
 
 @transaction.atomic

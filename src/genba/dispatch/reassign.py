@@ -1,102 +1,212 @@
-"""Moving a confirmed booking to another engineer (the dispatch board's reassignment).
+"""Changing an approved visit: other engineers (reassign) or another time (reschedule).
 
-One transaction: both engineers are locked, the new one is checked exactly as an approval would
-check him or her (overlap and travel, via `conflict_for`), plus leave; then the old booking is
-cancelled, the new one confirmed, the visit's crew updated and the move audited. A refusal changes
-nothing.
+Both run the checks a proposal runs (`services.refuse_unfit`: skill, languages, zone, leave, other
+bookings and travel) under the engineers' locks, in one transaction; a refusal changes nothing. Both
+raise the visit's calendar SEQUENCE and `announce` the change, so the customer hears who comes and
+when, and the engineers' calendars follow (messaging).
 """
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
-from genba.core import audit
-from genba.core.errors import TransitionRefused, ValidationFailed
-from genba.core.transitions import require_role
-from genba.dispatch.bookings import BookingConflict, conflict_for, lock_engineers
-from genba.dispatch.models import Booking, BookingStatus, Leave
-from genba.dispatch.places import site_point
-from genba.orders.models import RequestStatus, VisitStatus
+from genba.core import clock
+from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
+from genba.core.transitions import announce, require_role, require_status
+from genba.dispatch.bookings import BookingConflict, booking_window, cancel_booking, lock_engineers
+from genba.dispatch.models import Booking, BookingStatus
+from genba.dispatch.services import refuse_unfit
+from genba.orders import actions
+from genba.orders.models import Visit
+from genba.orders.visit_services import lock_visit
 
-# A visit still ahead: once the engineer is on the way, the crew is what it is.
-MOVABLE_VISITS = {VisitStatus.PLANNED, VisitStatus.RELEASED}
-MOVABLE_REQUESTS = {RequestStatus.APPROVED, RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
+MAX_RESERVED_HOURS = Decimal(24)
 
 
 def _name(user) -> str:
     return user.get_full_name() or user.email
 
 
-@transaction.atomic
-def booking_reassign(*, booking: Booking, engineer, by, reason: str = "") -> Booking:
-    """Give `booking`'s visit to `engineer` instead; returns the new confirmed booking."""
-    require_role(by, Role.COORDINATOR, Role.ADMIN)
-    if engineer.role != Role.ENGINEER or not engineer.is_active:
-        raise ValidationFailed(_("Only an active engineer can be booked."), code="not_engineer")
-    current = Booking.objects.select_related("engineer").get(pk=booking.pk)
-    lock_engineers([current.engineer, engineer])
-    current = (
+def _lock_changeable(visit: Visit, by, *, action: str):
+    require_role(by, *actions.STAFF)
+    visit, request = lock_visit(visit)
+    require_status(request, actions.CHANGEABLE_VISIT_REQUESTS, action=action)
+    if visit.status not in actions.CHANGEABLE_VISITS:
+        raise TransitionRefused(
+            _("This visit has started or ended; it can no longer be changed."), code="state"
+        )
+    return visit, request
+
+
+def _confirmed(visit: Visit) -> list[Booking]:
+    return list(
         Booking.objects.select_for_update(of=("self",))
-        .select_related("engineer", "visit__request__site", "visit__request__organization")
-        .get(pk=booking.pk)
+        .filter(visit=visit, status=BookingStatus.CONFIRMED)
+        .select_related("engineer", "visit__request__organization")
     )
-    visit = current.visit
-    request = visit.request
-    if current.status != BookingStatus.CONFIRMED:
-        raise TransitionRefused(_("Only a confirmed booking can be reassigned."), code="state")
-    if visit.status not in MOVABLE_VISITS or request.status not in MOVABLE_REQUESTS:
-        raise TransitionRefused(
-            _("This visit has started or ended; its engineer can no longer be changed."),
-            code="state",
+
+
+def _raise_sequence(visit: Visit) -> None:
+    Visit.objects.filter(pk=visit.pk).update(calendar_sequence=F("calendar_sequence") + 1)
+    visit.refresh_from_db(fields=["calendar_sequence"])
+
+
+@transaction.atomic
+def visit_reassign(*, visit: Visit, engineers: list, by, reason: str = "") -> Visit:
+    """Give the visit to `engineers` (the whole crew, as many as the request asks for)."""
+    visit, request = _lock_changeable(visit, by, action=_("reassign"))
+    crew = list({e.pk: e for e in engineers}.values())
+    if any(e.role != Role.ENGINEER or not e.is_active for e in crew):
+        raise ValidationFailed(
+            _("Only active engineers can be booked."),
+            problems=[
+                FieldProblem("engineer_ids", _("Only active engineers can be booked."), "role")
+            ],
         )
-    if engineer.pk == current.engineer_id:
-        raise TransitionRefused(_("The visit is already booked for this engineer."), code="same")
-    if visit.assigned_engineers.filter(pk=engineer.pk).exists():
-        raise TransitionRefused(
-            _("%(name)s is already on this visit.") % {"name": _name(engineer)}, code="same"
-        )
-    start, end = current.starts_at, current.ends_at
-    if Leave.objects.filter(engineer=engineer, starts_at__lt=end, ends_at__gt=start).exists():
-        raise BookingConflict(
-            _("%(name)s is on leave then.") % {"name": _name(engineer)}, code="booking_conflict"
-        )
-    reason_text = conflict_for(engineer, start, end, site_point(request.site))
-    if reason_text:
-        raise BookingConflict(reason_text, code="booking_conflict")
-    previous = current.engineer
-    current.status = BookingStatus.CANCELLED
-    current.save(update_fields=["status"])
+    if len(crew) != request.engineers:
+        message = _("The request asks for %(n)s engineer(s); name exactly that many.") % {
+            "n": request.engineers
+        }
+        raise ValidationFailed(message, problems=[FieldProblem("engineer_ids", message, "count")])
+    current = _confirmed(visit)
+    current_ids = {b.engineer_id for b in current}
+    new_ids = {e.pk for e in crew}
+    removed = [b for b in current if b.engineer_id not in new_ids]
+    added = [e for e in crew if e.pk not in current_ids]
+    if not added and not removed:
+        raise TransitionRefused(_("The visit is already booked for these engineers."), code="same")
+    lock_engineers([b.engineer for b in current] + crew)
+    start, end = booking_window(visit, request.policy)
+    refuse_unfit(request, added, windows=[(start, end)])
+    for booking in removed:
+        cancel_booking(booking, by=by, reason=reason)
+    made = []
     try:
         # The exclusion constraint (PostgreSQL) has the last word on overlaps.
         with transaction.atomic():
-            new = Booking.objects.create(
-                engineer=engineer,
-                visit=visit,
-                proposal_id=current.proposal_id,
-                starts_at=start,
-                ends_at=end,
-                status=BookingStatus.CONFIRMED,
-            )
+            for engineer in added:
+                made.append(
+                    Booking.objects.create(
+                        engineer=engineer,
+                        visit=visit,
+                        starts_at=start,
+                        ends_at=end,
+                        status=BookingStatus.CONFIRMED,
+                    )
+                )
     except IntegrityError as exc:
         raise BookingConflict(
             _("The engineer was booked by someone else at the same moment."),
             code="booking_conflict",
         ) from exc
-    visit.assigned_engineers.remove(previous)
-    visit.assigned_engineers.add(engineer)
-    audit.record(
-        actor=by,
-        obj=visit,
-        action="reassigned",
+    visit.assigned_engineers.remove(*[b.engineer for b in removed])
+    visit.assigned_engineers.add(*added)
+    _raise_sequence(visit)
+    # One announcement per engineer replaced: who leaves the visit and who takes it.
+    for old, new in zip(removed, made, strict=False):
+        announce(
+            visit,
+            by=by,
+            action="reassigned",
+            reason=(reason or "").strip(),
+            data={
+                "from": old.engineer.email,
+                "to": new.engineer.email,
+                "cancelled_booking": old.public_id,
+                "booking": new.public_id,
+            },
+            organization=request.organization,
+        )
+    return visit
+
+
+def booking_reassign(*, booking: Booking, engineer, by, reason: str = "") -> Booking:
+    """The dispatch board's move: `booking`'s engineer is replaced by `engineer` on its visit."""
+    booking = Booking.objects.select_related("visit").get(pk=booking.pk)
+    if booking.status != BookingStatus.CONFIRMED:
+        raise TransitionRefused(_("Only a confirmed booking can be reassigned."), code="state")
+    if engineer.pk == booking.engineer_id:
+        raise TransitionRefused(_("The visit is already booked for this engineer."), code="same")
+    crew = [e for e in booking.visit.assigned_engineers.all() if e.pk != booking.engineer_id]
+    if any(e.pk == engineer.pk for e in crew):
+        raise TransitionRefused(
+            _("%(name)s is already on this visit.") % {"name": _name(engineer)}, code="same"
+        )
+    visit_reassign(visit=booking.visit, engineers=[*crew, engineer], by=by, reason=reason)
+    return Booking.objects.get(
+        visit=booking.visit, engineer=engineer, status=BookingStatus.CONFIRMED
+    )
+
+
+@transaction.atomic
+def visit_reschedule(
+    *,
+    visit: Visit,
+    scheduled_start: datetime,
+    by,
+    reserved_hours: Decimal | None = None,
+    reason: str = "",
+) -> Visit:
+    """Move an approved visit to another time (on the customer's word); its engineers keep it only
+    if each is still free, qualified and reachable then. The invoice prices the new time."""
+    visit, request = _lock_changeable(visit, by, action=_("reschedule"))
+    problems = []
+    if scheduled_start is None or scheduled_start.tzinfo is None:
+        problems.append(
+            FieldProblem(
+                "scheduled_start", _("A start time with its offset is required."), "required"
+            )
+        )
+    elif scheduled_start <= clock.now():
+        problems.append(
+            FieldProblem("scheduled_start", _("The new start must be in the future."), "past")
+        )
+    hours = visit.reserved_hours if reserved_hours is None else Decimal(reserved_hours)
+    if not (Decimal(0) < hours <= MAX_RESERVED_HOURS):
+        problems.append(
+            FieldProblem(
+                "reserved_hours", _("Reserved hours are more than 0 and at most 24."), "range"
+            )
+        )
+    if problems:
+        raise ValidationFailed(_("The new time is not valid."), problems=problems)
+    if scheduled_start == visit.scheduled_start and hours == visit.reserved_hours:
+        raise TransitionRefused(_("The visit is already at that time."), code="same")
+    previous = visit.scheduled_start
+    visit.scheduled_start, visit.reserved_hours = scheduled_start, hours
+    start, end = booking_window(visit, request.policy)
+    current = _confirmed(visit)
+    lock_engineers([b.engineer for b in current])
+    refuse_unfit(request, [b.engineer for b in current], windows=[(start, end)])
+    visit.reserved_hours_defaulted = False
+    visit.save(update_fields=["scheduled_start", "reserved_hours", "reserved_hours_defaulted"])
+    try:
+        with transaction.atomic():
+            for booking in current:
+                booking.starts_at, booking.ends_at = start, end
+                booking.save(update_fields=["starts_at", "ends_at", "minutes"])
+    except IntegrityError as exc:
+        raise BookingConflict(
+            _("The engineer was booked by someone else at the same moment."),
+            code="booking_conflict",
+        ) from exc
+    _raise_sequence(visit)
+    announce(
+        visit,
+        by=by,
+        action="rescheduled",
         reason=(reason or "").strip(),
         data={
-            "from": previous.email,
-            "to": engineer.email,
-            "cancelled_booking": current.public_id,
-            "booking": new.public_id,
+            "from": previous.isoformat() if previous else None,
+            "to": scheduled_start.isoformat(),
+            "reserved_hours": str(hours),
         },
         organization=request.organization,
     )
-    return new
+    return visit

@@ -16,6 +16,7 @@ from genba.dispatch import bookings
 from genba.dispatch.bookings import BookingConflict, booking_window, conflict_for
 from genba.dispatch.models import Booking, BookingStatus, Proposal, ProposalStatus
 from genba.dispatch.places import site_point
+from genba.orders import actions
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
 from genba.orders.pricing_bridge import estimate_document
@@ -26,9 +27,11 @@ def proposal_create(
     *, request: ServiceRequest, by, engineers: list[User], message: str = ""
 ) -> Proposal:
     request = lock(ServiceRequest, request.pk)
-    require_role(by, Role.COORDINATOR, Role.ADMIN)
-    require_status(request, {RequestStatus.SUBMITTED}, action=_("propose engineers"))
-    unique = {e.pk: e for e in engineers}.values()
+    require_role(by, *actions.STAFF)
+    require_status(request, actions.PROPOSABLE, action=_("propose engineers"))
+    # Rulebook §3: nothing is offered that the customer could not approve.
+    order_services.refuse_with_errors(request, action=_("propose engineers"))
+    unique = list({e.pk: e for e in engineers}.values())
     problems = []
     if any(e.role != Role.ENGINEER or not e.is_active for e in unique):
         problems.append(
@@ -45,6 +48,7 @@ def proposal_create(
         )
     if problems:
         raise ValidationFailed(_("The proposal is not valid."), problems=problems)
+    refuse_unfit(request, unique)
     # The estimate travels with the offer, priced by the same code as the invoice (planned visits).
     proposal = Proposal.objects.create(
         request=request, created_by=by, message=message.strip(), estimate=estimate_document(request)
@@ -59,6 +63,20 @@ def proposal_create(
         data={"proposal": proposal.public_id},
     )
     return proposal
+
+
+def refuse_unfit(request: ServiceRequest, engineers, windows=None) -> None:
+    """The checks every way of putting engineers on a visit runs (proposal, reassign, reschedule):
+    skill, languages, coverage zone, leave, other bookings and the travel between them."""
+    from genba.dispatch.availability import blocking_reasons
+
+    reasons = blocking_reasons(request, engineers, windows)
+    if reasons:
+        raise BookingConflict(
+            _("Cannot book: %(reasons)s") % {"reasons": "; ".join(reasons)},
+            problems=[FieldProblem("engineer_ids", r, "unfit") for r in reasons],
+            code="engineer_unfit",
+        )
 
 
 def _hold(proposal: Proposal, request: ServiceRequest, engineers: list) -> None:
@@ -102,7 +120,7 @@ def proposal_approve(*, proposal: Proposal, by) -> Proposal:
     if proposal.status == ProposalStatus.APPROVED:
         return proposal
     require_status(proposal, {ProposalStatus.OPEN}, action=_("approve"))
-    require_status(request, {RequestStatus.PROPOSED}, action=_("approve"))
+    require_status(request, actions.APPROVABLE, action=_("approve"))
     order_services.refuse_with_errors(request, action=_("approve"))
     now = clock.now()
     proposal.decided_by, proposal.decided_at = by, now
@@ -153,7 +171,7 @@ def proposal_decline(*, proposal: Proposal, by, reason: str) -> Proposal:
         )
     proposal.decided_by, proposal.decided_at = by, clock.now()
     proposal.decline_reason = reason.strip()
-    bookings.cancel_for_visits(request.visits.all(), proposal=proposal)
+    bookings.cancel_for_visits(request.visits.all(), by=by, proposal=proposal)
     move(
         proposal,
         ProposalStatus.DECLINED,
@@ -175,14 +193,31 @@ def proposal_decline(*, proposal: Proposal, by, reason: str) -> Proposal:
 @transaction.atomic
 def proposal_withdraw(*, proposal: Proposal, by, reason: str = "") -> Proposal:
     proposal, request = _lock_pair(proposal)
-    require_role(by, Role.COORDINATOR, Role.ADMIN)
+    require_role(by, *actions.STAFF)
     require_status(proposal, {ProposalStatus.OPEN}, action=_("withdraw"))
     if request.status != RequestStatus.PROPOSED:
         raise TransitionRefused(
             _("The request is no longer waiting on this proposal."), code="state"
         )
+    end_open_proposal(request, by=by, reason=reason)
+    proposal.refresh_from_db()
+    return proposal
+
+
+def end_open_proposal(
+    request: ServiceRequest, *, by, reason: str = "", reopen: bool = True
+) -> Proposal | None:
+    """The open proposal's withdrawn transition, its bookings freed; with `reopen`, a request still
+    waiting on it goes back to submitted (a request being cancelled or declined goes straight to
+    its end instead). Inside the caller's transaction, with the request locked: withdrawing,
+    the customer's change, cancelling and declining all end an offer this one way."""
+    proposal = (
+        Proposal.objects.select_for_update().filter(request=request, status=ProposalStatus.OPEN)
+    ).first()
+    if proposal is None:
+        return None
     proposal.decided_by, proposal.decided_at = by, clock.now()
-    bookings.cancel_for_visits(request.visits.all(), proposal=proposal)
+    bookings.cancel_for_visits(request.visits.all(), by=by, proposal=proposal)
     move(
         proposal,
         ProposalStatus.WITHDRAWN,
@@ -191,5 +226,6 @@ def proposal_withdraw(*, proposal: Proposal, by, reason: str = "") -> Proposal:
         reason=reason,
         fields=["decided_by", "decided_at"],
     )
-    move(request, RequestStatus.SUBMITTED, by=by, action="proposal_withdrawn", reason=reason)
+    if reopen and request.status == RequestStatus.PROPOSED:
+        move(request, RequestStatus.SUBMITTED, by=by, action="proposal_withdrawn", reason=reason)
     return proposal

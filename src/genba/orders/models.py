@@ -32,8 +32,13 @@ class RequestStatus(models.TextChoices):
 
 # Requests in these states are closed: nothing but billing moves them on.
 CLOSED_STATUSES = {RequestStatus.PAID, RequestStatus.CANCELLED, RequestStatus.DECLINED}
-# States in which the customer may still edit what was ordered.
-EDITABLE_STATUSES = {RequestStatus.DRAFT, RequestStatus.INFO_REQUESTED}
+# States in which the customer may still edit what was ordered: until approval (rulebook §3).
+EDITABLE_STATUSES = {
+    RequestStatus.DRAFT,
+    RequestStatus.SUBMITTED,
+    RequestStatus.INFO_REQUESTED,
+    RequestStatus.PROPOSED,
+}
 
 
 class VisitStatus(models.TextChoices):

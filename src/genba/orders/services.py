@@ -15,26 +15,32 @@ from genba.accounts.models import Role
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
 from genba.core.transitions import lock, move, require_role, require_status
-from genba.dispatch.models import ProposalStatus
-from genba.orders import selectors
+from genba.orders import actions, selectors
+from genba.orders.actions import CANCELLABLE_CHARGED, CANCELLABLE_FREE
 from genba.orders.editing import active_contract_for, apply_input
 from genba.orders.inputs import RequestIn
-from genba.orders.models import (
-    CLOSED_STATUSES,
-    EDITABLE_STATUSES,
-    RequestStatus,
-    ServiceRequest,
-    VisitStatus,
-)
+from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
+STAFF = actions.STAFF
+__all__ = ["CANCELLABLE_CHARGED", "CANCELLABLE_FREE"]
 
 
-def _free_engineers(request: ServiceRequest) -> None:
-    """A request that ends before its visits frees every engineer booked or proposed on them."""
+def _withdraw_open_proposal(request: ServiceRequest, *, by, reason: str, reopen: bool) -> None:
+    """The open proposal's withdrawn transition (its bookings freed), inside the caller's lock."""
+    from genba.dispatch.services import end_open_proposal
+
+    end_open_proposal(request, by=by, reason=reason, reopen=reopen)
+
+
+def _end_visits(request: ServiceRequest, *, by, reason: str) -> None:
+    """Each visit still ahead ends in its own cancelled transition; any booking left (a proposal's)
+    is freed the same way."""
     from genba.dispatch.bookings import cancel_for_visits
+    from genba.orders.visit_services import end_visit
 
-    cancel_for_visits(request.visits.all())
+    for visit in request.visits.exclude(status__in=list(actions.VISIT_END_STATUSES)):
+        end_visit(visit, by=by, reason=reason)
+    cancel_for_visits(request.visits.all(), by=by)
 
 
 def _require_customer_of(user, request: ServiceRequest) -> None:
@@ -73,10 +79,17 @@ def request_create(*, by, data: RequestIn) -> ServiceRequest:
 
 @transaction.atomic
 def request_update(*, request: ServiceRequest, by, data: RequestIn) -> ServiceRequest:
+    """The customer changes the order, until approval (rulebook §3). A change while a proposal is
+    open withdraws it: the offer and its estimate were for the order as it was."""
     request = lock(ServiceRequest, request.pk)
     _require_customer_of(by, request)
-    require_status(request, EDITABLE_STATUSES, action=_("change the request"))
+    require_status(request, actions.EDITABLE, action=_("change the request"))
     fields = set(data.model_fields_set)
+    if request.status == RequestStatus.PROPOSED:
+        _withdraw_open_proposal(
+            request, by=by, reason=_("The customer changed the request."), reopen=True
+        )
+        request.refresh_from_db()
     apply_input(request, data, fields, creating=False)
     audit.record(actor=by, obj=request, action="updated", data={"fields": sorted(fields)})
     return request
@@ -89,7 +102,7 @@ def request_submit(*, request: ServiceRequest, by) -> ServiceRequest:
     _require_customer_of(by, request)
     if request.status == RequestStatus.SUBMITTED:
         return request
-    require_status(request, EDITABLE_STATUSES, action=_("submit"))
+    require_status(request, actions.SUBMITTABLE, action=_("submit"))
     request.submitted_at = clock.now()
     move(request, RequestStatus.SUBMITTED, by=by, action="submitted", fields=["submitted_at"])
     return request
@@ -100,7 +113,7 @@ def request_ask_info(*, request: ServiceRequest, by, message: str = "") -> Servi
     """The coordinator asks the customer for what is missing; the message lists the open findings."""
     request = lock(ServiceRequest, request.pk)
     require_role(by, *STAFF)
-    require_status(request, {RequestStatus.SUBMITTED}, action=_("ask for information"))
+    require_status(request, actions.ASKABLE, action=_("ask for information"))
     findings = selectors.request_findings(request)
     missing = [f.as_dict() for f in findings if f.severity in ("error", "warning")]
     move(
@@ -119,22 +132,13 @@ def request_record_call(*, request: ServiceRequest, by, note: str) -> ServiceReq
     """Record the phone call that short notice and class-4 urgency require (rulebook §2)."""
     request = lock(ServiceRequest, request.pk)
     require_role(by, *STAFF)
-    require_status(request, set(RequestStatus) - CLOSED_STATUSES, action=_("record a call"))
+    require_status(request, actions.OPEN, action=_("record a call"))
     _require_text(note, "note")
     request.call_recorded_at = clock.now()
     request.call_note = note.strip()
     request.save(update_fields=["call_recorded_at", "call_note"])
     audit.record(actor=by, obj=request, action="call_recorded", reason=request.call_note)
     return request
-
-
-CANCELLABLE_FREE = {
-    RequestStatus.DRAFT,
-    RequestStatus.SUBMITTED,
-    RequestStatus.INFO_REQUESTED,
-    RequestStatus.PROPOSED,
-}
-CANCELLABLE_CHARGED = {RequestStatus.APPROVED, RequestStatus.RELEASED}
 
 
 @transaction.atomic
@@ -151,19 +155,15 @@ def request_cancel(*, request: ServiceRequest, by, reason: str = "") -> ServiceR
         require_role(by, *STAFF)
     if request.status == RequestStatus.CANCELLED:
         return request
-    require_status(request, CANCELLABLE_FREE | CANCELLABLE_CHARGED, action=_("cancel"))
+    require_status(request, actions.CANCELLABLE, action=_("cancel"))
     charged = request.status in CANCELLABLE_CHARGED
-    now = clock.now()
-    request.proposals.filter(status=ProposalStatus.OPEN).update(
-        status=ProposalStatus.WITHDRAWN, decided_at=now, decided_by=by
-    )
-    request.visits.exclude(status__in=[VisitStatus.SIGNED_OFF, VisitStatus.NO_ACCESS]).update(
-        status=VisitStatus.CANCELLED, ended_reason=reason
-    )
-    _free_engineers(request)
+    reason = (reason or "").strip()
+    _withdraw_open_proposal(request, by=by, reason=reason, reopen=False)
+    _end_visits(request, by=by, reason=reason)
+    request.refresh_from_db()
     request.cancellation_charged = charged
-    request.end_reason = reason.strip()
-    request.closed_at = now
+    request.end_reason = reason
+    request.closed_at = clock.now()
     move(
         request,
         RequestStatus.CANCELLED,
@@ -181,16 +181,11 @@ def request_decline(*, request: ServiceRequest, by, reason: str) -> ServiceReque
     """The provider turns the order down (not covered, no engineer can be found, ...)."""
     request = lock(ServiceRequest, request.pk)
     require_role(by, *STAFF)
-    require_status(
-        request,
-        {RequestStatus.SUBMITTED, RequestStatus.INFO_REQUESTED, RequestStatus.PROPOSED},
-        action=_("decline"),
-    )
+    require_status(request, actions.DECLINABLE, action=_("decline"))
     _require_text(reason, "reason")
-    request.proposals.filter(status=ProposalStatus.OPEN).update(
-        status=ProposalStatus.WITHDRAWN, decided_at=clock.now(), decided_by=by
-    )
-    _free_engineers(request)
+    _withdraw_open_proposal(request, by=by, reason=reason.strip(), reopen=False)
+    _end_visits(request, by=by, reason=reason.strip())
+    request.refresh_from_db()
     request.end_reason = reason.strip()
     request.closed_at = clock.now()
     move(
@@ -227,7 +222,7 @@ def request_release(*, request: ServiceRequest, by) -> ServiceRequest:
         raise TransitionRefused(
             _("No engineer is released without the customer's approval."), code="not_approved"
         )
-    require_status(request, {RequestStatus.APPROVED}, action=_("release"))
+    require_status(request, actions.RELEASABLE, action=_("release"))
     policy = request.policy
     if policy.reference_required_before_release and not request.reference.strip():
         raise TransitionRefused(
@@ -236,7 +231,8 @@ def request_release(*, request: ServiceRequest, by) -> ServiceRequest:
         )
     refuse_with_errors(request, action=_("release"))
     request.released_at = clock.now()
-    request.visits.filter(status=VisitStatus.PLANNED).update(status=VisitStatus.RELEASED)
+    for visit in request.visits.filter(status=VisitStatus.PLANNED):
+        move(visit, VisitStatus.RELEASED, by=by, action="released")
     move(request, RequestStatus.RELEASED, by=by, action="released", fields=["released_at"])
     return request
 
@@ -247,7 +243,7 @@ def request_mark_paid(*, request: ServiceRequest, by) -> ServiceRequest:
     require_role(by, Role.BILLING, Role.ADMIN)
     if request.status == RequestStatus.PAID:
         return request
-    require_status(request, {RequestStatus.INVOICED}, action=_("mark paid"))
+    require_status(request, actions.PAYABLE, action=_("mark paid"))
     request.closed_at = clock.now()
     move(request, RequestStatus.PAID, by=by, action="paid", fields=["closed_at"])
     return request

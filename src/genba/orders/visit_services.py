@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
-from genba.core.transitions import lock, move, require_status
+from genba.core.transitions import lock, move, require_role, require_status
+from genba.orders import actions
 from genba.orders.models import (
     VISIT_END_STATUSES,
     RequestStatus,
@@ -23,7 +26,13 @@ from genba.orders.models import (
     VisitStatus,
 )
 
-_RUNNING = {RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
+_RUNNING = actions.RUNNING
+# The time each step stamps, cleared when a coordinator undoes the step.
+_STAMPS = {
+    VisitStatus.EN_ROUTE: "en_route_at",
+    VisitStatus.ON_SITE: "arrived_at",
+    VisitStatus.WORKING: "work_started_at",
+}
 
 
 def lock_visit(visit: Visit) -> tuple[Visit, ServiceRequest]:
@@ -58,14 +67,33 @@ def _complete_request_if_done(request: ServiceRequest, by) -> None:
     move(request, RequestStatus.COMPLETED, by=by, action="completed", fields=["completed_at"])
 
 
-def _step(visit: Visit, *, by, allowed: set, to: str, action: str, label: str, stamp: str) -> Visit:
+def require_step_due(visit: Visit, request: ServiceRequest) -> None:
+    """Rulebook §3: the day's steps follow the clock, from `en_route_window_hours` before the
+    start (so that "arrived" is never told to a customer two weeks early)."""
+    if actions.step_is_due(visit, request.policy, clock.now()):
+        return
+    opens = actions.en_route_opens_at(visit, request.policy)
+    if opens is None:
+        raise TransitionRefused(_("The visit has no scheduled start."), code="not_scheduled")
+    raise TransitionRefused(
+        _("Too early: the visit starts %(start)s; this step is accepted from %(opens)s.")
+        % {
+            "start": f"{localtime(visit.scheduled_start):%Y-%m-%d %H:%M} JST",
+            "opens": f"{localtime(opens):%Y-%m-%d %H:%M} JST",
+        },
+        code="too_early",
+    )
+
+
+def _step(visit: Visit, *, by, step: str, to: str, action: str, label: str, stamp: str) -> Visit:
     """`action` is the audit code; `label` the words a refusal uses in the user's language."""
     visit, request = lock_visit(visit)
     require_field_actor(by, visit)
     if visit.status == to:
         return visit
     require_status(request, _RUNNING, action=label)
-    require_status(visit, allowed, action=label)
+    require_status(visit, actions.STEP_FROM[step], action=label)
+    require_step_due(visit, request)
     setattr(visit, stamp, clock.now())
     move(visit, to, by=by, action=action, fields=[stamp])
     _start_request(request, by)
@@ -77,7 +105,7 @@ def visit_en_route(*, visit: Visit, by) -> Visit:
     return _step(
         visit,
         by=by,
-        allowed={VisitStatus.RELEASED},
+        step="en_route",
         to=VisitStatus.EN_ROUTE,
         action="en_route",
         label=_("set out"),
@@ -87,11 +115,12 @@ def visit_en_route(*, visit: Visit, by) -> Visit:
 
 @transaction.atomic
 def visit_arrive(*, visit: Visit, by) -> Visit:
-    """Arrival on site; the customer and the remote engineer are told (listeners of the signal)."""
+    """Arrival on site, after "on my way"; the customer and the remote engineer are told (listeners
+    of the signal)."""
     return _step(
         visit,
         by=by,
-        allowed={VisitStatus.RELEASED, VisitStatus.EN_ROUTE},
+        step="arrive",
         to=VisitStatus.ON_SITE,
         action="arrived",
         label=_("record the arrival"),
@@ -104,7 +133,7 @@ def visit_start_work(*, visit: Visit, by) -> Visit:
     return _step(
         visit,
         by=by,
-        allowed={VisitStatus.ON_SITE},
+        step="start_work",
         to=VisitStatus.WORKING,
         action="work_started",
         label=_("start work"),
@@ -129,7 +158,7 @@ def visit_sign_off(
         require_field_actor(by, visit)
     if visit.status == VisitStatus.SIGNED_OFF:
         return visit
-    require_status(visit, {VisitStatus.ON_SITE, VisitStatus.WORKING}, action=_("sign off"))
+    require_status(visit, actions.SIGNABLE, action=_("sign off"))
     name = (signer_name or "").strip() or (by.get_full_name() if by.role == Role.CUSTOMER else "")
     if not name:
         raise ValidationFailed(
@@ -176,11 +205,8 @@ def visit_no_access(*, visit: Visit, by, reason: str) -> Visit:
     if visit.status == VisitStatus.NO_ACCESS:
         return visit
     require_status(request, _RUNNING, action=_("record no access"))
-    require_status(
-        visit,
-        {VisitStatus.RELEASED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE},
-        action=_("record no access"),
-    )
+    require_status(visit, actions.STEP_FROM["no_access"], action=_("record no access"))
+    require_step_due(visit, request)
     if not (reason or "").strip():
         raise ValidationFailed(
             _("Say why there was no access."),
@@ -202,27 +228,70 @@ def visit_no_access(*, visit: Visit, by, reason: str) -> Visit:
 
 @transaction.atomic
 def visit_cancel(*, visit: Visit, by, reason: str) -> Visit:
-    """A coordinator drops one visit of a running request (the others go on)."""
+    """A coordinator drops one visit of an approved or running request (the others go on)."""
     visit, request = lock_visit(visit)
-    if by.role not in (Role.COORDINATOR, Role.ADMIN):
+    if by.role not in actions.STAFF:
         raise NotAllowed(_("Only a coordinator may cancel a visit."), code="role")
     if visit.status == VisitStatus.CANCELLED:
         return visit
-    require_status(visit, {VisitStatus.PLANNED, VisitStatus.RELEASED}, action=_("cancel the visit"))
-    if request.status not in (*_RUNNING, RequestStatus.APPROVED):
+    require_status(visit, actions.CHANGEABLE_VISITS, action=_("cancel the visit"))
+    if request.status not in actions.CHANGEABLE_VISIT_REQUESTS:
         raise TransitionRefused(_("Cancel the request instead: it is not running."), code="state")
-    visit.ended_reason = (reason or "").strip()
+    end_visit(visit, by=by, reason=reason)
+    if request.status == RequestStatus.IN_PROGRESS:
+        _complete_request_if_done(request, by)
+    return visit
+
+
+def end_visit(visit: Visit, *, by, reason: str = "") -> None:
+    """The visit's cancelled transition with its bookings freed (each its own transition) and its
+    calendar entries withdrawn: for one visit, and for each visit of a cancelled request.
+    Call with the request and visit locked."""
     from genba.dispatch.bookings import cancel_for_visits
 
-    cancel_for_visits([visit])
+    cancel_for_visits([visit], by=by)
+    visit.ended_reason = (reason or "").strip()
+    visit.calendar_sequence = F("calendar_sequence") + 1
     move(
         visit,
         VisitStatus.CANCELLED,
         by=by,
         action="cancelled",
         reason=visit.ended_reason,
-        fields=["ended_reason"],
+        fields=["ended_reason", "calendar_sequence"],
     )
-    if request.status == RequestStatus.IN_PROGRESS:
-        _complete_request_if_done(request, by)
+    visit.refresh_from_db(fields=["calendar_sequence"])
+
+
+@transaction.atomic
+def visit_undo_step(*, visit: Visit, by, reason: str) -> Visit:
+    """A coordinator takes back a step recorded by mistake (rulebook §3): en route, arrival or work
+    start return to the state before, the step's time is cleared, and the undo is audited."""
+    visit, request = lock_visit(visit)
+    require_role(by, *actions.STAFF)
+    require_status(request, _RUNNING, action=_("undo a step"))
+    require_status(visit, set(actions.UNDO_TO), action=_("undo a step"))
+    if not (reason or "").strip():
+        raise ValidationFailed(
+            _("Say why the step is undone."),
+            problems=[FieldProblem("reason", _("This field is required."), "required")],
+        )
+    undone = visit.status
+    stamp = _STAMPS[undone]
+    setattr(visit, stamp, None)
+    move(
+        visit,
+        actions.UNDO_TO[undone],
+        by=by,
+        action="step_undone",
+        reason=reason.strip(),
+        data={"undone": undone},
+        fields=[stamp],
+    )
+    started = request.visits.exclude(
+        status__in=[VisitStatus.PLANNED, VisitStatus.RELEASED, VisitStatus.CANCELLED]
+    )
+    if request.status == RequestStatus.IN_PROGRESS and not started.exists():
+        # Nothing has started after all: the request is released again, as before the mistake.
+        move(request, RequestStatus.RELEASED, by=by, action="start_undone", reason=reason.strip())
     return visit

@@ -47,6 +47,7 @@ from genba.core.errors import GenbaError
 from genba.messaging.intake import template
 from genba.messaging.intake.models import InboundMessage, Outcome
 from genba.orders import selectors, services
+from genba.orders.actions import SUBMITTABLE
 from genba.orders.attachments import attachment_add
 from genba.orders.inputs import ContactIn, RequestIn, SiteIn
 from genba.orders.models import AttachmentKind, RequestStatus, ServiceRequest
@@ -722,7 +723,7 @@ def _apply(
 
     if request is not None:
         changed |= _attach(request, user, files, report, stored_files)
-        if parsed.submit and request.status != RequestStatus.SUBMITTED and request.is_editable:
+        if parsed.submit and request.status in SUBMITTABLE:
             try:
                 request = services.request_submit(request=request, by=user)
                 changed = True
@@ -732,7 +733,7 @@ def _apply(
         inbound.submitted = bool(parsed.submit)
         if request.status == RequestStatus.SUBMITTED:
             report.lead.append(_t("submitted", language))
-        elif request.is_editable:
+        elif request.status in SUBMITTABLE:
             report.lead.append(_t("draft", language))
         if inbound.outcome != Outcome.CREATED and changed:
             inbound.outcome = Outcome.UPDATED

@@ -1,0 +1,216 @@
+"""What may this person do now: the one answer pages, the API and the services' guards share.
+
+Every set of states below is the one its service guards with (the services import them from here),
+and `allowed_actions` / `visit_actions` combine them with the role and the few facts a guard reads
+(open error findings, the open proposal, the clock), so that a button shown is an action that
+succeeds and an action refused is never offered. `tests/orders/test_actions.py` walks every state
+and role and holds the services to this list.
+
+Reading only: the functions write nothing. They read the request's prefetched visits and proposals
+(`orders.selectors.with_details`) and its findings, which callers that already have them pass in.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from genba.accounts.models import Role
+from genba.core import clock
+from genba.orders.models import (
+    CLOSED_STATUSES,
+    EDITABLE_STATUSES,
+    VISIT_END_STATUSES,
+    RequestStatus,
+    VisitStatus,
+)
+
+__all__ = ["VISIT_END_STATUSES", "allowed_actions", "visit_actions"]
+
+R = RequestStatus
+V = VisitStatus
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+BILLERS = (Role.BILLING, Role.ADMIN)
+
+# --- requests ---------------------------------------------------------------------------------
+# The customer may change the order until approval; a change while a proposal is open withdraws it.
+EDITABLE = EDITABLE_STATUSES
+SUBMITTABLE = {R.DRAFT, R.INFO_REQUESTED}
+CANCELLABLE_FREE = {R.DRAFT, R.SUBMITTED, R.INFO_REQUESTED, R.PROPOSED}
+CANCELLABLE_CHARGED = {R.APPROVED, R.RELEASED}
+CANCELLABLE = CANCELLABLE_FREE | CANCELLABLE_CHARGED
+DECLINABLE = {R.SUBMITTED, R.INFO_REQUESTED, R.PROPOSED}
+ASKABLE = {R.SUBMITTED}
+PROPOSABLE = {R.SUBMITTED}
+APPROVABLE = {R.PROPOSED}
+RELEASABLE = {R.APPROVED}
+OPEN = set(R) - CLOSED_STATUSES
+RUNNING = {R.RELEASED, R.IN_PROGRESS}
+PAYABLE = {R.INVOICED}
+
+# --- visits -----------------------------------------------------------------------------------
+# A visit still ahead can be given to another engineer, moved or dropped, once the request is
+# approved (before approval, the customer edits the order and the coordinator proposes again).
+CHANGEABLE_VISITS = {V.PLANNED, V.RELEASED}
+CHANGEABLE_VISIT_REQUESTS = {R.APPROVED, R.RELEASED, R.IN_PROGRESS}
+# The engineer's steps, each from the one before it (arrival after "on my way").
+STEP_FROM = {
+    "en_route": {V.RELEASED},
+    "arrive": {V.EN_ROUTE},
+    "start_work": {V.ON_SITE},
+    "no_access": {V.RELEASED, V.EN_ROUTE, V.ON_SITE},
+}
+SIGNABLE = {V.ON_SITE, V.WORKING}
+# A coordinator takes back a mistaken step: each state and the one it returns to.
+UNDO_TO = {V.EN_ROUTE: V.RELEASED, V.ON_SITE: V.EN_ROUTE, V.WORKING: V.ON_SITE}
+# What was billed gains no notes or photos afterwards.
+NOTES_CLOSED_REQUESTS = CLOSED_STATUSES | {R.INVOICED}
+
+REQUEST_ACTIONS = (
+    "edit",
+    "submit",
+    "cancel",
+    "approve",
+    "decline",
+    "withdraw",
+    "propose",
+    "ask_info",
+    "record_call",
+    "release",
+    "attach",
+    "issue_invoice",
+    "mark_paid",
+)
+VISIT_ACTIONS = (
+    "reassign",
+    "reschedule",
+    "cancel",
+    "en_route",
+    "arrive",
+    "start_work",
+    "no_access",
+    "sign_off",
+    "undo_step",
+    "notes",
+    "photos",
+)
+
+
+def en_route_opens_at(visit, policy) -> datetime | None:
+    """The earliest moment "on my way" (and so every later step) is accepted for the visit."""
+    if visit.scheduled_start is None:
+        return None
+    return visit.scheduled_start - timedelta(hours=policy.en_route_window_hours)
+
+
+def step_is_due(visit, policy, now: datetime) -> bool:
+    opens = en_route_opens_at(visit, policy)
+    return opens is not None and now >= opens
+
+
+def open_proposal(request):
+    return next((p for p in request.proposals.all() if p.status == "open"), None)
+
+
+def _has_errors(request, findings) -> bool:
+    if findings is None:
+        from genba.orders.selectors import request_findings
+
+        findings = request_findings(request)
+    return any(f.severity == "error" for f in findings)
+
+
+def _is_customer_of(user, request) -> bool:
+    return user.role == Role.CUSTOMER and user.organization_id == request.organization_id
+
+
+def _invoiceable(request) -> bool:
+    if request.status == R.COMPLETED:
+        return True
+    if request.status == R.CANCELLED and request.cancellation_charged:
+        from genba.billing.models import DocumentKind
+
+        # A charged cancellation is invoiced once (a credit note frees it for a corrected one).
+        return not request.invoices.filter(
+            kind=DocumentKind.INVOICE, credit_note__isnull=True
+        ).exists()
+    return False
+
+
+def allowed_actions(request, user, *, findings=None) -> set[str]:
+    """The actions on the request itself that `user` may take now (rulebook §3, §7)."""
+    if user is None or not user.is_active:
+        return set()
+    status = request.status
+    actions: set[str] = set()
+    if _is_customer_of(user, request):
+        if status in EDITABLE:
+            actions.add("edit")
+        if status in SUBMITTABLE:
+            actions.add("submit")
+        if status in CANCELLABLE:
+            actions.add("cancel")
+        if status in APPROVABLE and open_proposal(request) is not None:
+            actions.add("decline")
+            if not _has_errors(request, findings):
+                actions.add("approve")
+        if status in OPEN:
+            actions.add("attach")
+    elif user.role in STAFF:
+        if status in ASKABLE:
+            actions.add("ask_info")
+        if status in PROPOSABLE and not _has_errors(request, findings):
+            actions.add("propose")
+        if status in APPROVABLE and open_proposal(request) is not None:
+            actions.add("withdraw")
+        if status in DECLINABLE:
+            actions.add("decline")
+        if status in CANCELLABLE:
+            actions.add("cancel")
+        if status in OPEN:
+            actions.update({"record_call", "attach"})
+        if (
+            status in RELEASABLE
+            and not (request.policy.reference_required_before_release and not request.reference)
+            and not _has_errors(request, findings)
+        ):
+            actions.add("release")
+    if user.role in BILLERS:
+        if status in (R.COMPLETED, R.CANCELLED) and _invoiceable(request):
+            actions.add("issue_invoice")
+        if status in PAYABLE:
+            actions.add("mark_paid")
+    return actions
+
+
+def _on_visit(user, visit) -> bool:
+    return user.role == Role.ENGINEER and any(
+        e.pk == user.pk for e in visit.assigned_engineers.all()
+    )
+
+
+def visit_actions(visit, user, *, now: datetime | None = None) -> set[str]:
+    """The actions on one visit that `user` may take now. `visit.request` is the request."""
+    if user is None or not user.is_active:
+        return set()
+    now = now or clock.now()
+    request = visit.request
+    status, request_status = visit.status, request.status
+    staff = user.role in STAFF
+    field_actor = staff or _on_visit(user, visit)
+    actions: set[str] = set()
+    if staff and status in CHANGEABLE_VISITS and request_status in CHANGEABLE_VISIT_REQUESTS:
+        actions.update({"reassign", "reschedule", "cancel"})
+    if field_actor and request_status in RUNNING and step_is_due(visit, request.policy, now):
+        actions.update(step for step, sources in STEP_FROM.items() if status in sources)
+    if (
+        (field_actor or _is_customer_of(user, request))
+        and status in SIGNABLE
+        and (visit.scheduled_start is None or now >= visit.scheduled_start)
+    ):
+        actions.add("sign_off")
+    if staff and status in UNDO_TO and request_status in RUNNING:
+        actions.add("undo_step")
+    if field_actor and status != V.CANCELLED and request_status not in NOTES_CLOSED_REQUESTS:
+        actions.update({"notes", "photos"})
+    return actions
