@@ -41,6 +41,13 @@ def photo_id_set(*, profile: EngineerProfile, upload, by) -> EngineerProfile:
             ],
         )
     upload.seek(0)
+    # The retention purge (dispatch.photo_id_retention) takes this lock too: an upload never lands
+    # between its check and its delete, and one made after a purge sees the emptied field.
+    profile.photo_id = (
+        EngineerProfile.objects.select_for_update()
+        .values_list("photo_id", flat=True)
+        .get(pk=profile.pk)
+    )
     if profile.photo_id:
         profile.photo_id.delete(save=False)
     profile.photo_id.save(profile.public_id, upload, save=False)
@@ -64,7 +71,13 @@ def photo_id_for_viewer(*, viewer, request, proposal_id: str, engineer_id: str) 
         if proposal
         else None
     )
-    if profile is None or not profile.photo_id:
+    # An empty field (never uploaded, or deleted by the retention purge) or a file gone from storage
+    # (a purge whose commit failed after the delete) is a plain 404, and no view is logged.
+    if (
+        profile is None
+        or not profile.photo_id
+        or not profile.photo_id.storage.exists(profile.photo_id.name)
+    ):
         raise Http404
     if viewer.role == Role.CUSTOMER:
         open_offer = proposal.status in (ProposalStatus.OPEN, ProposalStatus.APPROVED)

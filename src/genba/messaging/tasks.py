@@ -14,6 +14,8 @@ def deliver_notifications(event_id: int) -> int:
 
 @task()
 def run_sweeps() -> dict:
+    from genba.dispatch.photo_id_retention import photo_ids_purge
     from genba.messaging.sla import sweep
 
-    return sweep()
+    # Rulebook §7: photo IDs past their retention go in the same periodic run as the SLA alerts.
+    return {**sweep(), "photo_ids_deleted": photo_ids_purge()}
