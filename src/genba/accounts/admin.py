@@ -2,18 +2,31 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from genba.accounts.models import ApiToken, Organization, User
+from genba.core.admin import ADMIN, STAFF, AuditedAdminMixin, RoleAccess, ViewOnly, revoke
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RoleAccess, AuditedAdminMixin, admin.ModelAdmin):
+    """No page edits organizations: the administrator does it here; staff may look."""
+
+    view_roles = STAFF
+    edit_roles = ADMIN
     list_display = ("name", "kind", "country", "public_id")
     list_filter = ("kind",)
     search_fields = ("name", "name_ja", "public_id")
     readonly_fields = ("public_id", "created_at")
 
+    def has_delete_permission(self, request, obj=None):
+        # Its requests, invoices and audit rows name it: a customer that leaves keeps its row.
+        return False
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(RoleAccess, AuditedAdminMixin, BaseUserAdmin):
+    """Users, their roles and their groups are the administrator's alone (rulebook §7): a role or a
+    permission is what every other rule is checked against."""
+
+    edit_roles = ADMIN
     ordering = ("email",)
     list_display = ("email", "first_name", "last_name", "organization", "role", "is_active")
     list_filter = ("role", "organization", "is_active")
@@ -39,15 +52,20 @@ class UserAdmin(BaseUserAdmin):
         ),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # A user who leaves is made inactive: requests, bookings and the audit trail name them.
+        return False
+
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are issued with `genba create-token`; here they can only be looked at and revoked."""
+class ApiTokenAdmin(ViewOnly, admin.ModelAdmin):
+    """Tokens are issued with `genba create-token` or in the portal; here the administrator only
+    looks at them and revokes them (the action: `revoked_at` is not typed in, so a revoked token
+    cannot be revived)."""
 
+    view_roles = ADMIN
+    actions = [revoke]
     list_display = ("hint", "user", "name", "created_at", "last_used_at", "revoked_at")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "hint", "created_at", "last_used_at")
     exclude = ("token_hash",)
-
-    def has_add_permission(self, request):
-        return False
+    readonly_fields = ("user", "name", "hint", "created_at", "last_used_at", "revoked_at")

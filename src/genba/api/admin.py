@@ -1,10 +1,14 @@
 from django.contrib import admin
 
 from genba.api.models import IdempotencyRecord
+from genba.core.admin import ADMIN, ViewOnly
 
 
 @admin.register(IdempotencyRecord)
-class IdempotencyRecordAdmin(admin.ModelAdmin):
+class IdempotencyRecordAdmin(ViewOnly, admin.ModelAdmin):
+    """The API's own memory of answered requests: looked at when a client disputes a retry."""
+
+    view_roles = ADMIN
     list_display = ("key", "user", "method", "path", "status_code", "created_at")
     readonly_fields = (
         "user",
@@ -16,6 +20,3 @@ class IdempotencyRecordAdmin(admin.ModelAdmin):
         "response",
         "created_at",
     )
-
-    def has_add_permission(self, request):
-        return False

@@ -1,24 +1,30 @@
-"""Billing in the back office: issuer profile editable; invoices read-only (issued ones never
-change: credit notes correct them, through the API or `genba issue-invoices`)."""
+"""Billing in the back office: the issuer profile is edited here (it has no page); invoices and
+credit notes are view-only (issued ones never change: credit notes correct them, in the console,
+through the API or `genba issue-invoices`)."""
 
 from django.contrib import admin
 
 from genba.billing.models import Invoice, InvoiceLine, IssuerProfile, NumberSequence
-from genba.core.admin import AuditedAdminMixin
+from genba.core.admin import ADMIN_BILLING, AuditedAdminMixin, ReadOnlyInline, RoleAccess, ViewOnly
 
 
 @admin.register(IssuerProfile)
-class IssuerProfileAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class IssuerProfileAdmin(RoleAccess, AuditedAdminMixin, admin.ModelAdmin):
+    """What every invoice prints about the provider; later invoices take it as a snapshot."""
+
+    edit_roles = ADMIN_BILLING
     list_display = ("legal_name", "registration_number", "bank_name")
 
     def has_add_permission(self, request):
-        return not IssuerProfile.objects.exists()
+        return super().has_add_permission(request) and not IssuerProfile.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(ReadOnlyInline, admin.TabularInline):
     model = InvoiceLine
     extra = 0
-    can_delete = False
     fields = (
         "position",
         "visit_label",
@@ -32,12 +38,10 @@ class InvoiceLineInline(admin.TabularInline):
     )
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Invoice)
-class InvoiceAdmin(admin.ModelAdmin):
+class InvoiceAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN_BILLING
     list_display = ("number", "kind", "recipient_name", "issue_date", "due_date", "total", "late")
     list_filter = ("kind", "issue_date", "tax_treatment")
     search_fields = ("number", "recipient_name", "reference", "request__public_id")
@@ -51,38 +55,21 @@ class InvoiceAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Invoice._meta.concrete_fields]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return request.method in ("GET", "HEAD") and super().has_view_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(NumberSequence)
-class NumberSequenceAdmin(admin.ModelAdmin):
+class NumberSequenceAdmin(ViewOnly, admin.ModelAdmin):
+    """Numbers run without gaps (rulebook §6): only the issuing services move them."""
+
+    view_roles = ADMIN_BILLING
     list_display = ("kind", "year", "last_number")
     readonly_fields = ("kind", "year", "last_number")
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(InvoiceLine)
-class InvoiceLineAdmin(admin.ModelAdmin):
+class InvoiceLineAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN_BILLING
     list_display = ("invoice", "position", "kind", "description", "amount")
     list_select_related = ("invoice",)
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in InvoiceLine._meta.concrete_fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,41 +1,40 @@
 from django.contrib import admin
 
+from genba.core.admin import ADMIN, ADMIN_COORDINATOR, STAFF, ViewOnly, revoke
 from genba.messaging.models import CalendarFeed, Notification, SlaAlert, SweepRun
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Notification)
-class NotificationAdmin(ReadOnly):
+class NotificationAdmin(ViewOnly, admin.ModelAdmin):
+    """What was sent, to whom: staff check here that a customer was told."""
+
+    view_roles = STAFF
     list_display = ("sent_at", "kind", "recipient", "language", "subject")
     list_filter = ("kind", "language")
     search_fields = ("recipient", "subject", "key")
 
 
 @admin.register(SlaAlert)
-class SlaAlertAdmin(ReadOnly):
+class SlaAlertAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN_COORDINATOR
     list_display = ("raised_at", "kind", "request", "due_at")
     list_filter = ("kind",)
     list_select_related = ("request",)
 
 
 @admin.register(SweepRun)
-class SweepRunAdmin(ReadOnly):
+class SweepRunAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN
     list_display = ("name", "slot", "ran_at")
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin):
+class CalendarFeedAdmin(ViewOnly, admin.ModelAdmin):
+    """A calendar feed's address is a credential: the administrator may only revoke it."""
+
+    view_roles = ADMIN
+    actions = [revoke]
     list_display = ("user", "created_at", "revoked_at")
     list_select_related = ("user",)
-    readonly_fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at", "revoked_at")
     exclude = ("token_hash",)
-
-    def has_add_permission(self, request):
-        return False

@@ -1,10 +1,12 @@
-"""The back office over requests. Statuses and timestamps are read-only here: they change only
-through the transition services, so that every change is guarded and audited."""
+"""The back office over requests: view-only for everybody, the administrator included. A request,
+its visits, lines, expenses and files change only through the services (portal, console, field
+view, API, e-mail), so that every change is guarded, checked and audited; nothing is uploaded here
+(attachments are checked by orders.attachments.attachment_add on the way in)."""
 
 from django.contrib import admin
 from django.utils.html import format_html_join
 
-from genba.core.admin import AuditedAdminMixin
+from genba.core.admin import ADMIN_COORDINATOR, STAFF, ReadOnlyInline, ViewOnly
 from genba.orders.models import (
     Attachment,
     EquipmentLine,
@@ -34,7 +36,7 @@ _LIFECYCLE = (
 )
 
 
-class VisitInline(admin.TabularInline):
+class VisitInline(ReadOnlyInline, admin.TabularInline):
     model = Visit
     extra = 0
     fields = (
@@ -47,28 +49,24 @@ class VisitInline(admin.TabularInline):
         "signed_off_by_name",
     )
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
-class EquipmentInline(admin.TabularInline):
+class EquipmentInline(ReadOnlyInline, admin.TabularInline):
     model = EquipmentLine
     extra = 0
 
 
-class ItemInline(admin.TabularInline):
+class ItemInline(ReadOnlyInline, admin.TabularInline):
     model = ItemToBring
     extra = 0
 
 
-class PaperworkInline(admin.TabularInline):
+class PaperworkInline(ReadOnlyInline, admin.TabularInline):
     model = PaperworkItem
     extra = 0
 
 
-class AttachmentInline(admin.TabularInline):
+class AttachmentInline(ReadOnlyInline, admin.TabularInline):
     model = Attachment
     extra = 0
     fields = (
@@ -81,16 +79,14 @@ class AttachmentInline(admin.TabularInline):
         "uploaded_at",
     )
     readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ServiceRequest)
-class ServiceRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    """Requests are created by customers (API, portal, e-mail), never here; staff correct details.
-    Who ordered, under which contract and policy, is not editable: it decides the rules and price."""
+class ServiceRequestAdmin(ViewOnly, admin.ModelAdmin):
+    """Requests are created and changed by customers (API, portal, e-mail) and moved by the
+    console's actions, never here."""
+
+    view_roles = STAFF
 
     list_display = ("public_id", "title", "organization", "status", "urgency", "created_at")
     list_filter = ("status", "urgency", "policy", "organization")
@@ -100,12 +96,6 @@ class ServiceRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("open_findings", "organization", "contract", "policy", *_LIFECYCLE)
     raw_id_fields = ("site", "local_contact", "remote_engineer")
     inlines = [VisitInline, EquipmentInline, ItemInline, PaperworkInline, AttachmentInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_fields(self, request, obj=None):
         # What a coordinator looks at first: whose request, where it stands, what is missing.
@@ -127,7 +117,10 @@ class ServiceRequestAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Visit)
-class VisitAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class VisitAdmin(ViewOnly, admin.ModelAdmin):
+    """Scheduled in the request, moved by the field view and the console (visit_services)."""
+
+    view_roles = STAFF
     list_display = ("public_id", "request", "status", "scheduled_start", "reserved_hours")
     list_filter = ("status",)
     list_select_related = ("request",)
@@ -145,14 +138,13 @@ class VisitAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     filter_horizontal = ("assigned_engineers",)
 
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
-    """Metadata only: the file itself is served by the permission-checked download, not here."""
+class AttachmentAdmin(ViewOnly, admin.ModelAdmin):
+    """Metadata only: the file itself is served by the permission-checked download, not here, and
+    is added only through attachment_add (portal, field view, API, e-mail), which checks it."""
 
+    view_roles = ADMIN_COORDINATOR
     list_display = ("original_name", "request", "kind", "size", "uploaded_by", "uploaded_at")
     list_select_related = ("request", "uploaded_by")
     readonly_fields = (
@@ -168,5 +160,11 @@ class AttachmentAdmin(admin.ModelAdmin):
     exclude = ("file",)
 
 
+class RequestPartAdmin(ViewOnly, admin.ModelAdmin):
+    """Lines of a request (changed with it by request_update) and visit expenses (visit_expense_add)."""
+
+    view_roles = STAFF
+
+
 for model in (EquipmentLine, ItemToBring, PaperworkItem, VisitExpense):
-    admin.site.register(model)
+    admin.site.register(model, RequestPartAdmin)

@@ -6,6 +6,7 @@ import email.policy
 from django.contrib import admin
 from django.utils.html import format_html
 
+from genba.core.admin import ADMIN_COORDINATOR, ViewOnly
 from genba.messaging.intake.models import InboundMessage
 from genba.messaging.intake.process import body_text, mail_attachments
 
@@ -13,7 +14,8 @@ _SHOWN_CHARS = 64 * 1024
 
 
 @admin.register(InboundMessage)
-class InboundMessageAdmin(admin.ModelAdmin):
+class InboundMessageAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN_COORDINATOR
     list_display = ("received_at", "sender", "subject", "outcome", "request")
     list_filter = ("outcome",)
     list_select_related = ("request",)
@@ -36,15 +38,6 @@ class InboundMessageAdmin(admin.ModelAdmin):
         "raw_message",
     )
     readonly_fields = fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="Message as read")
     def raw_message(self, obj):

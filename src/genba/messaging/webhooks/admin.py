@@ -1,14 +1,17 @@
 """The back office over webhooks. The secrets are never shown; deliveries are a read-only log
-(a replay is the customer's action, through the API)."""
+(a replay is the customer's action, through the API). Endpoints are registered, changed and
+deleted (switched off) by the customer through the API, whose services check the URL and the event
+types: view-only here, for the administrator only."""
 
 from django.contrib import admin
 
-from genba.core.admin import AuditedAdminMixin
+from genba.core.admin import ADMIN, ViewOnly
 from genba.messaging.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
+class WebhookEndpointAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN
     list_display = ("public_id", "organization", "url", "active", "created_at")
     list_filter = ("active", "organization")
     list_select_related = ("organization",)
@@ -26,24 +29,12 @@ class WebhookEndpointAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
-    readonly_fields = (
-        "public_id",
-        "organization",
-        "url",
-        "event_types",
-        "previous_secret_expires_at",
-        "created_by",
-        "created_at",
-        "updated_at",
-    )
-
-    def has_add_permission(self, request):
-        # Registered by the customer (URL rules, a secret shown to them once): not in the admin.
-        return False
+    readonly_fields = fields
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN
     list_display = (
         "public_id",
         "endpoint",
@@ -62,12 +53,3 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

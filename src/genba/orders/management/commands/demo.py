@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.conf import settings
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -133,12 +133,14 @@ class Command(BaseCommand):
         )
 
     def _users(self, provider, acme, globex) -> dict[str, User]:
-        back_office, _ = Group.objects.get_or_create(name="Back office")
-        back_office.permissions.set(
-            Permission.objects.filter(
-                content_type__app_label__in=["orders", "sites", "contracts", "dispatch", "core"]
-            )
-        )
+        from genba.core.admin import back_office_group
+
+        # One group per staff role, its permissions derived from the back office's table
+        # (genba.core.admin): the old shared group let billing edit requests and engineers.
+        Group.objects.filter(name="Back office").delete()
+        groups = {
+            role: back_office_group(role) for role in (Role.COORDINATOR, Role.BILLING, Role.ADMIN)
+        }
         people = [
             (
                 "alice@acme.example",
@@ -185,8 +187,8 @@ class Command(BaseCommand):
             if created or not user.has_usable_password():
                 user.set_password(DEMO_PASSWORD)
                 user.save(update_fields=["password"])
-            if role in (Role.COORDINATOR, Role.BILLING):
-                user.groups.add(back_office)
+            if role in groups:
+                user.groups.set([groups[role]])
             users[email] = user
         for email, *_person, skill in ENGINEERS:
             languages, (label, lat, lng), zones, days = ENGINEER_PROFILES[email]
