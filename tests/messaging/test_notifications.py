@@ -105,6 +105,8 @@ def test_approval_confirms_with_the_sla_target_and_an_invitation(alice, carol, k
 def test_arrival_notifies_the_customer_the_remote_engineer_and_the_local_contact(alice, carol, ken):
     request = released(alice, carol, ken)
     visit = request.visits.get()
+    clock.set_now(VISIT_START - timedelta(minutes=40))
+    visit_services.visit_en_route(visit=visit, by=ken)
     clock.set_now(VISIT_START - timedelta(minutes=5))
     visit_services.visit_arrive(visit=visit, by=ken)
     _notify(visit, "arrived")

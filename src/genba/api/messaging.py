@@ -119,18 +119,39 @@ def revoke_feed(request, feed_id: int):
 
 
 def visits_for_feed(user):
-    qs = Visit.objects.select_related("request__site", "request__policy").exclude(
-        scheduled_start=None
+    """The visits a user's feed holds (calendar.feed says CONFIRMED or TENTATIVE of each):
+
+    - approved requests (calendar.APPROVED_STATUSES): the customer's own, the engineer's
+      assigned or confirmed ones, all for coordinators and admins;
+    - proposed requests, TENTATIVE: the customer's own, and for an engineer those where he or she
+      is on the open proposal (a proposed booking), all for coordinators and admins;
+    - never a cancelled visit, nor one of a draft, submitted, information-requested, declined or
+      cancelled request."""
+    from genba.dispatch.models import ProposalStatus
+    from genba.messaging.calendar import APPROVED_STATUSES, PROPOSED_STATUSES
+    from genba.orders.models import VisitStatus
+
+    qs = (
+        Visit.objects.select_related("request__site", "request__policy")
+        .exclude(scheduled_start=None)
+        .exclude(status=VisitStatus.CANCELLED)
     )
+    approved = Q(request__status__in=APPROVED_STATUSES)
+    proposed = Q(request__status__in=PROPOSED_STATUSES)
     if user.role == Role.CUSTOMER:
-        return qs.filter(request__organization_id=user.organization_id)
+        return qs.filter(approved | proposed, request__organization_id=user.organization_id)
     if user.role == Role.ENGINEER:
-        return qs.filter(
-            Q(assigned_engineers=user)
-            | Q(bookings__engineer=user, bookings__status=BookingStatus.CONFIRMED)
-        ).distinct()
+        mine = Q(assigned_engineers=user) | Q(
+            bookings__engineer=user, bookings__status=BookingStatus.CONFIRMED
+        )
+        offered = Q(
+            bookings__engineer=user,
+            bookings__status=BookingStatus.PROPOSED,
+            bookings__proposal__status=ProposalStatus.OPEN,
+        )
+        return qs.filter((approved & mine) | (proposed & offered)).distinct()
     if user.role in (Role.COORDINATOR, Role.ADMIN):
-        return qs
+        return qs.filter(approved | proposed)
     return qs.none()
 
 

@@ -1,25 +1,31 @@
 """Messages for each step of rulebook §3, in each recipient's language, sent once.
 
-`notify_event(event_id)` runs in the worker (tasks.py) for every transition's audit row. It may run
-twice (at-least-once delivery): a recipient already mailed for that event is skipped.
+`notify_event(event_id)` runs in the worker (tasks.py) for every transition's audit row, and for
+the changes that keep a status (a visit reassigned or rescheduled, genba.core.transitions.announce).
+It may run twice (at-least-once delivery): a recipient already mailed for that event is skipped.
+
+Calendar attachments (calendar.py) are built per recipient: each invitation names its recipient
+as an attendee. Engineers are never sent a rate, an estimate or an amount.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils.timezone import localtime
 
 from genba.accounts.models import Role, User
+from genba.core.clock import JST
 from genba.core.models import AuditEvent
 from genba.messaging import recipients as who
-from genba.messaging.calendar import invitation
+from genba.messaging.calendar import APPROVED_STATUSES, cancellation, invitation
 from genba.messaging.models import Notification
-from genba.messaging.texts import MISSING, NO_FINDINGS, TEXTS
+from genba.messaging.texts import CALENDAR_NOTE, MISSING, NO_FINDINGS, REASON, TEXTS
 from genba.orders.models import ServiceRequest, Visit
 
 
@@ -49,8 +55,39 @@ def _roles(recipients: list[who.Recipient]) -> dict[str, str]:
     return {email.lower(): role for email, role in rows}
 
 
-def _when(moment) -> str:
-    return f"{localtime(moment):%Y-%m-%d %H:%M} JST" if moment else "—"
+def _language(recipient: who.Recipient) -> str:
+    return "ja" if recipient.language.startswith("ja") else "en"
+
+
+def _when(moment, zone: str | None = None) -> str:
+    """JST, the time of the site; and the recipient's own time when he or she is elsewhere."""
+    if not moment:
+        return "—"
+    text = f"{moment.astimezone(JST):%Y-%m-%d %H:%M} JST"
+    if zone and zone != "Asia/Tokyo":
+        try:
+            text += f" ({moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone})"
+        except (ZoneInfoNotFoundError, ValueError):
+            pass  # an unknown zone in a profile: JST alone is still right
+    return text
+
+
+def _when_for(moment):
+    """`_when` in each recipient's zone (send() calls it per recipient)."""
+    return lambda recipient: _when(moment, recipient.time_zone)
+
+
+def _ics(visit, content: bytes, method: str) -> tuple[str, bytes, str]:
+    # The method in the MIME type is what makes a mail client offer the calendar actions (iMIP).
+    return (f"{visit.public_id}.ics", content, f"text/calendar; method={method}")
+
+
+def _calendar_note(attachments, language: str) -> str:
+    for _name, _content, mimetype in attachments:
+        if mimetype.startswith("text/calendar") and "method=" in mimetype:
+            method = mimetype.split("method=", 1)[1].strip().upper()
+            return CALENDAR_NOTE.get(method, {}).get(language, "")
+    return ""
 
 
 def _findings(request, language: str) -> str:
@@ -74,31 +111,41 @@ def send(
     **values,
 ) -> int:
     """Send `kind` to each recipient once per `key`; returns how many were sent now. The `{url}`
-    is the page for the recipient's role; `visit` and `invoice` name what the message is about."""
+    is the page for the recipient's role; `visit` and `invoice` name what the message is about.
+
+    `attachments`, and any of `values`, may be a function of the recipient: an invitation names
+    its recipient, a time is written in the recipient's zone. `{calendar}` in a text says what
+    calendar attachment the recipient got (or nothing)."""
     sent = 0
     to = list(to)
     roles = _roles(to)
     for recipient in to:
-        language = "ja" if recipient.language.startswith("ja") else "en"
+        language = _language(recipient)
         unique = f"{key}:{recipient.email}"
         if Notification.objects.filter(key=unique).exists():
             continue
         subject, body = TEXTS[kind][language]
+        files = list(attachments(recipient) if callable(attachments) else attachments)
         fields = {
             "ref": request.public_id,
             "title": request.title or request.public_id,
             "url": _url(roles.get(recipient.email.lower()), request, visit=visit, invoice=invoice),
-            **values,
+            **{
+                name: value(recipient) if callable(value) else value
+                for name, value in values.items()
+            },
         }
         if "{findings}" in body:
             fields["findings"] = _findings(request, language)
+        if "{calendar}" in body:
+            fields["calendar"] = _calendar_note(files, language)
         message = EmailMessage(
             subject.format(**fields),
             body.format(**fields),
             settings.DEFAULT_FROM_EMAIL,
             [recipient.email],
         )
-        for name, content, mimetype in attachments:
+        for name, content, mimetype in files:
             message.attach(name, content, mimetype)
         message.send()
         try:
@@ -166,38 +213,58 @@ def _request_step(event, key: str, request) -> int:
         )
     if action == "approved":
         visits = list(
-            request.visits.exclude(status="cancelled").prefetch_related("assigned_engineers")
+            request.visits.exclude(status="cancelled")
+            .select_related("request__site", "request__policy")
+            .prefetch_related("assigned_engineers")
         )
-        lines = "\n".join(f"- {_when(v.scheduled_start)}" for v in visits)
-        ics = [("visit.ics", invitation(visits), "text/calendar; method=REQUEST")]
         from genba.messaging.sla import arrival_target
 
         target = arrival_target(request)
+        # The customer's side gets one invitation per visit; each engineer only his or her visit.
         sent = send(
             "approved",
             key=key,
             request=request,
             to=customers + who.contact(request.remote_engineer),
-            attachments=ics,
-            visits=lines,
-            sla=_when(target),
+            attachments=lambda r: [_invite(v, r) for v in visits if v.scheduled_start],
+            visits=lambda r: "\n".join(
+                f"- {_when(v.scheduled_start, r.time_zone)}" for v in visits
+            ),
+            sla=_when_for(target),
         )
         site = request.site.address_line if request.site else "—"
         for visit in visits:
-            sent += send(
-                "assigned",
-                key=f"{key}:{visit.public_id}",
-                request=request,
-                to=who.engineers(visit),
-                attachments=ics,
-                visit=visit,
-                visits=lines,
-                site=site,
-            )
+            sent += _assigned(f"{key}:{visit.public_id}", visit, who.engineers(visit), site)
         return sent
+    if action == "cancelled":
+        # Today a request's cancellation ends its visits in bulk; where each visit is cancelled
+        # through its own transition, the same per-visit key makes the second telling a no-op.
+        return sum(
+            _visit_cancelled(visit, customers)
+            for visit in request.visits.filter(status="cancelled").select_related(
+                "request__site", "request__policy", "request__remote_engineer"
+            )
+        )
     if action == "invoiced":
         return _invoice(event, key, request, customers)
     return 0
+
+
+def _invite(visit, recipient) -> tuple[str, bytes, str]:
+    return _ics(visit, invitation(visit, to=[recipient]), "REQUEST")
+
+
+def _assigned(key: str, visit, engineers: list[who.Recipient], site: str) -> int:
+    return send(
+        "assigned",
+        key=key,
+        request=visit.request,
+        to=engineers,
+        attachments=lambda r: [_invite(visit, r)] if visit.scheduled_start else [],
+        visit=visit,
+        visits=lambda r: f"- {_when(visit.scheduled_start, r.time_zone)}",
+        site=site,
+    )
 
 
 def _invoice(event, key: str, request, customers) -> int:
@@ -262,6 +329,132 @@ def _visit_step(event, key: str, visit) -> int:
             visit=visit,
             to=customers + who.engineers(visit),
             signer=visit.signed_off_by_name,
-            time=_when(visit.signed_off_at),
+            time=_when_for(visit.signed_off_at),
         )
+    if event.action == "reassigned":
+        return _reassigned(event, key, visit, customers, engineer, site)
+    if event.action == "rescheduled":
+        return _rescheduled(event, key, visit, customers, engineer, site)
+    if event.action == "cancelled":
+        return _visit_cancelled(visit, customers)
     return 0
+
+
+def _emails(value) -> set[str]:
+    """An event names people by e-mail: one address, or a list of them."""
+    if not value:
+        return set()
+    values = [value] if isinstance(value, str) else list(value)
+    return {v.lower() for v in values if v}
+
+
+def _invited(visit) -> bool:
+    """Whether the visit's people hold a calendar invitation for it: sent at approval, and only
+    for approved requests and scheduled visits."""
+    return visit.request.status in APPROVED_STATUSES and visit.scheduled_start is not None
+
+
+def _reassigned(event, key: str, visit, customers, engineers: str, site: str) -> int:
+    """The coordinator gave the visit to another engineer. The customer's side hears who comes
+    now (with the updated invitation), the newcomer is assigned with an invitation, the engineer
+    taken off gets the cancellation. Who is on the visit is read now, not from the event: if the
+    visit was handed on again meanwhile, nobody is invited to a visit he or she is no longer on."""
+    request = visit.request
+    data = event.data or {}
+    invited = _invited(visit)
+    # One announcement per engineer replaced, and each raises the SEQUENCE: keyed by the visit's
+    # SEQUENCE as the job reads it, the customer hears once of a crew changed in one go (or
+    # several times before the job ran), and of the crew as it is.
+    sent = send(
+        "reassigned",
+        key=f"crew:{visit.public_id}:{visit.calendar_sequence}",
+        request=request,
+        visit=visit,
+        to=customers + who.contact(request.remote_engineer),
+        attachments=(lambda r: [_invite(visit, r)]) if invited else (),
+        engineers=engineers,
+        time=_when_for(visit.scheduled_start),
+        site=site,
+    )
+    if not invited:
+        return sent  # before approval no engineer was booked, so none is told
+    current = who.engineers(visit)
+    on_visit = {r.email.lower() for r in current}
+    added = _emails(data.get("to"))
+    sent += _assigned(key, visit, [r for r in current if r.email.lower() in added], site)
+    # Taken off, and told so only if he or she had been told of the request at all (a hand-over
+    # undone before the job ran leaves nothing to cancel).
+    told = set(
+        Notification.objects.filter(
+            request=request, kind__in=("assigned", "rescheduled")
+        ).values_list("recipient", flat=True)
+    )
+    gone = [
+        r
+        for r in who.users_by_email(_emails(data.get("from")))
+        if r.email.lower() not in on_visit and r.email in told
+    ]
+    sent += send(
+        "unassigned",
+        key=key,
+        request=request,
+        visit=None,  # the link goes to the field app's list: the visit is no longer theirs
+        to=gone,
+        attachments=lambda r: [_ics(visit, cancellation(visit, to=[r], whole=False), "CANCEL")],
+        time=_when_for(visit.scheduled_start),
+        site=site,
+    )
+    return sent
+
+
+def _rescheduled(event, key: str, visit, customers, engineers: str, site: str) -> int:
+    """The visit moved in time: everyone who holds its invitation gets the updated one (the
+    raised SEQUENCE makes calendars replace the entry). "Now" is the visit as it is when the job
+    runs; "was" is the time the event moved it from."""
+    request = visit.request
+    was = None
+    try:
+        was = datetime.fromisoformat((event.data or {}).get("from") or "")
+    except (TypeError, ValueError):
+        pass
+    invited = _invited(visit)
+    to = customers + who.contact(request.remote_engineer)
+    if invited:
+        to += who.engineers(visit)
+    return send(
+        "rescheduled",
+        key=key,
+        request=request,
+        visit=visit,
+        to=to,
+        attachments=(lambda r: [_invite(visit, r)]) if invited else (),
+        engineers=engineers,
+        time=_when_for(visit.scheduled_start),
+        was=_when_for(was),
+        site=site,
+    )
+
+
+def _visit_cancelled(visit, customers) -> int:
+    """CANCEL to everyone who got the visit's invitation: the customer's users, the remote
+    engineer, the engineers on it. Keyed per visit (not per event), so that a visit told of by
+    its own cancellation and by its request's is told once."""
+    request = visit.request
+    if request.approved_at is None:
+        return 0  # never approved: no invitation went out, nobody was booked
+    site = request.site.address_line if request.site else "—"
+    return send(
+        "visit_cancelled",
+        key=f"visit-cancelled:{visit.public_id}",
+        request=request,
+        visit=visit,
+        to=customers + who.contact(request.remote_engineer) + who.engineers(visit),
+        attachments=lambda r: (
+            [_ics(visit, cancellation(visit, to=[r]), "CANCEL")] if visit.scheduled_start else []
+        ),
+        time=_when_for(visit.scheduled_start),
+        site=site,
+        reason=lambda r: (
+            REASON[_language(r)].format(reason=visit.ended_reason) if visit.ended_reason else ""
+        ),
+    )

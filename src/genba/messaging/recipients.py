@@ -13,10 +13,15 @@ class Recipient:
     email: str
     language: str
     name: str = ""
+    # Times are written in JST and, for a recipient elsewhere, in his or her zone too.
+    time_zone: str = "Asia/Tokyo"
 
 
 def _users(qs) -> list[Recipient]:
-    return [Recipient(u.email, u.language or "en", u.get_full_name()) for u in qs]
+    return [
+        Recipient(u.email, u.language or "en", u.get_full_name(), u.time_zone or "Asia/Tokyo")
+        for u in qs
+    ]
 
 
 def customer_users(request) -> list[Recipient]:
@@ -40,3 +45,15 @@ def contact(contact) -> list[Recipient]:
 
 def engineers(visit) -> list[Recipient]:
     return _users(visit.assigned_engineers.filter(is_active=True))
+
+
+def users_by_email(emails) -> list[Recipient]:
+    """Active users with these addresses (an event names people by e-mail, e.g. the engineer a
+    visit was taken from)."""
+    wanted = [e for e in emails if e]
+    if not wanted:
+        return []
+    found = User.objects.none()
+    for email in wanted:
+        found = found | User.objects.filter(email__iexact=email, is_active=True)
+    return _users(found.distinct())

@@ -53,6 +53,49 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "以下の訪問にアサインされました。\n{visits}\n\n訪問先：{site}\n詳細：{url}\n\nカレンダーの招待を添付しています。",
         ),
     },
+    # A visit changed without changing its status (genba.core.transitions.announce). What goes to
+    # an engineer (ENGINEER_KINDS below) never names a rate, an estimate or an amount
+    # (tests/messaging/test_engineers_see_no_money.py).
+    "reassigned": {
+        "en": (
+            "[{ref}] Engineer changed for your visit: {title}",
+            "The engineer for your visit has changed.\n\nWho comes: {engineers}\nWhen: {time}\nSite: {site}\n\nDetails: {url}{calendar}",
+        ),
+        "ja": (
+            "[{ref}] 訪問エンジニアの変更：{title}",
+            "訪問するエンジニアが変更になりました。\n\n訪問者：{engineers}\n日時：{time}\n訪問先：{site}\n\n詳細：{url}{calendar}",
+        ),
+    },
+    "unassigned": {
+        "en": (
+            "[{ref}] You are no longer on this visit: {title}",
+            "The visit on {time} at {site} was given to another engineer: you are not booked for it any more.\n\n{url}{calendar}",
+        ),
+        "ja": (
+            "[{ref}] 訪問アサインの解除：{title}",
+            "{time} の {site} への訪問は別のエンジニアが担当することになりました。この訪問のアサインは解除されました。\n\n{url}{calendar}",
+        ),
+    },
+    "rescheduled": {
+        "en": (
+            "[{ref}] Visit rescheduled: {title}",
+            "The visit is moved.\n\nNow: {time}\nWas: {was}\nWho comes: {engineers}\nSite: {site}\n\nDetails: {url}{calendar}",
+        ),
+        "ja": (
+            "[{ref}] 訪問日時の変更：{title}",
+            "訪問日時が変更になりました。\n\n新しい日時：{time}\n変更前：{was}\n訪問者：{engineers}\n訪問先：{site}\n\n詳細：{url}{calendar}",
+        ),
+    },
+    "visit_cancelled": {
+        "en": (
+            "[{ref}] Visit cancelled: {title}",
+            "The visit on {time} at {site} is cancelled.{reason}\n\nDetails: {url}{calendar}",
+        ),
+        "ja": (
+            "[{ref}] 訪問の取消：{title}",
+            "{time} の {site} への訪問は取り消されました。{reason}\n\n詳細：{url}{calendar}",
+        ),
+    },
     "en_route": {
         "en": ("[{ref}] The engineer is on the way", "{engineer} is on the way to {site}."),
         "ja": ("[{ref}] エンジニアが移動中です", "{engineer} が {site} へ向かっています。"),
@@ -136,5 +179,23 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
+# The messages an engineer can receive: none may carry a rate, an estimate or an amount
+# (rulebook §7: engineers never see rates or invoices).
+ENGINEER_KINDS = frozenset(
+    {"assigned", "unassigned", "rescheduled", "visit_cancelled", "signed_off"}
+)
+
 NO_FINDINGS = {"en": "Nothing is missing.", "ja": "不足している情報はありません。"}
 MISSING = {"en": "Still missing or to check:", "ja": "不足・要確認の項目："}
+REASON = {"en": "\nReason: {reason}", "ja": "\n理由：{reason}"}
+# The `{calendar}` line, by the method of the calendar attachment the recipient gets (none: empty).
+CALENDAR_NOTE = {
+    "REQUEST": {
+        "en": "\n\nAn updated calendar invitation is attached.",
+        "ja": "\n\n更新したカレンダーの招待を添付しています。",
+    },
+    "CANCEL": {
+        "en": "\n\nThe cancellation of the calendar entry is attached.",
+        "ja": "\n\nカレンダーの予定の取消を添付しています。",
+    },
+}
