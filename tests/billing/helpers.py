@@ -43,6 +43,8 @@ def completed(customer, coordinator, engineer, *, start: str, signed_off: str, *
     clock.set_now(starts - timedelta(days=7))
     request = released(customer, coordinator, engineer, **overrides)
     visit = request.visits.get()
+    clock.set_now(starts - timedelta(minutes=40))
+    visit_services.visit_en_route(visit=visit, by=engineer)
     clock.set_now(starts - timedelta(minutes=10))
     visit_services.visit_arrive(visit=visit, by=engineer)
     clock.set_now(datetime.fromisoformat(signed_off))

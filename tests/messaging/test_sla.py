@@ -11,7 +11,7 @@ from genba.core import clock
 from genba.messaging import sla
 from genba.messaging.models import SlaAlert
 from genba.orders import visit_services
-from tests.orders.helpers import VISIT_START, approved, new_request, proposed, reload
+from tests.orders.helpers import VISIT_START, approved, new_request, reload, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -34,10 +34,11 @@ def test_class_4_target_is_the_response_time_from_approval(alice, carol, ken, fr
     from genba.dispatch import services as dispatch
     from genba.orders import services
 
-    request, proposal = proposed(alice, carol, ken, urgency=4)
+    request = submitted(alice, urgency=4)
     services.request_record_call(
         request=request, by=carol, note="Called Jane: go now"
-    )  # class 4 needs it
+    )  # class 4 needs it before anything is proposed
+    proposal = dispatch.proposal_create(request=request, by=carol, engineers=[ken])
     dispatch.proposal_approve(proposal=proposal, by=alice)
     request = reload(request)
     assert sla.arrival_target(request) == frozen_clock + timedelta(minutes=240)
@@ -61,6 +62,8 @@ def test_an_arrival_in_time_meets_the_sla(approved_request, carol, ken):
     from genba.orders import services
 
     services.request_release(request=approved_request, by=carol)
+    clock.set_now(VISIT_START - timedelta(minutes=30))
+    visit_services.visit_en_route(visit=approved_request.visits.get(), by=ken)
     clock.set_now(VISIT_START + timedelta(minutes=10))
     visit_services.visit_arrive(visit=approved_request.visits.get(), by=ken)
     assert all(r["request"].pk != approved_request.pk for r in sla.arrival_rows())

@@ -159,11 +159,14 @@ def sweep(now: datetime | None = None) -> dict:
 
 
 def sweep_once_per_minute(now: datetime | None = None) -> dict | None:
-    """Run the sweep unless another worker already ran it this minute."""
+    """Run the periodic sweeps (SLA alerts, photo-ID retention) unless another worker already ran
+    them this minute."""
     now = now or clock.now()
     try:
         with transaction.atomic():
             SweepRun.objects.create(name="sla", slot=f"{now:%Y%m%d%H%M}")
     except IntegrityError:
         return None
-    return sweep(now)
+    from genba.messaging.tasks import periodic_sweeps
+
+    return periodic_sweeps(now)

@@ -12,10 +12,15 @@ def deliver_notifications(event_id: int) -> int:
     return notify_event(event_id)
 
 
-@task()
-def run_sweeps() -> dict:
+def periodic_sweeps(now=None) -> dict:
+    """Everything the worker does once a minute, whichever way it is started."""
     from genba.dispatch.photo_id_retention import photo_ids_purge
     from genba.messaging.sla import sweep
 
     # Rulebook §7: photo IDs past their retention go in the same periodic run as the SLA alerts.
-    return {**sweep(), "photo_ids_deleted": photo_ids_purge()}
+    return {**sweep(now), "photo_ids_deleted": photo_ids_purge(now=now)}
+
+
+@task()
+def run_sweeps() -> dict:
+    return periodic_sweeps()

@@ -346,11 +346,16 @@ def build_requests(users: dict, *, now: datetime) -> int:
         ]
     ):
         start = _business_day(past + timedelta(days=i * 2), 10)
-        skill = "entry" if eng is yui else "senior"
+        # Yui (entry, Japanese only) takes the entry-level job ordered in Japanese.
+        skill, languages = ("entry", ["ja"]) if eng is yui else ("senior", ["en"])
         run_to(
             customer,
             _order(
-                site, start, title=f"Past visit {i + 1}: decommission old switch", skill_level=skill
+                site,
+                start,
+                title=f"Past visit {i + 1}: decommission old switch",
+                skill_level=skill,
+                languages=languages,
             ),
             start - timedelta(days=6),
             target,
