@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -105,6 +105,9 @@ def on_site(api, *, carol, ken, **overrides) -> tuple[dict, Visit]:
     document, _ = approved(api, carol=carol, ken=ken, **overrides)
     services.request_release(request=model(document["id"]), by=carol)
     visit = Visit.objects.get(public_id=document["visits"][0]["id"])
+    # Steps follow the clock (rulebook §3): "on my way" on the day, then the arrival.
+    clock.set_now(VISIT_DAY_ARRIVAL - timedelta(minutes=40))
+    visit_services.visit_en_route(visit=visit, by=ken)
     clock.set_now(VISIT_DAY_ARRIVAL)
     visit_services.visit_arrive(visit=visit, by=ken)
     clock.set_now(VISIT_DAY_END)
