@@ -3,6 +3,8 @@ cancel, sign off. Every transition is guarded, idempotent where clients retry, a
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from genba.core import clock
 from genba.dispatch.models import ProposalStatus
 from genba.orders.models import VisitStatus
@@ -19,6 +21,7 @@ from tests.api.helpers import (
     submit,
 )
 from tests.factories import NOW
+from tests.orders.helpers import VISIT_START
 
 
 def test_submit_sends_the_request_to_the_provider(alice_api):
@@ -98,17 +101,15 @@ def test_a_request_under_way_cannot_be_cancelled_whole(alice_api, carol, ken):
 
 
 def test_approval_is_refused_while_an_error_finding_is_open(alice_api, carol, ken):
-    created, proposal = proposed(
-        alice_api, carol=carol, ken=ken, paperwork=[{"description": "NDA", "done": False}]
-    )
+    created, proposal = proposed(alice_api, carol=carol, ken=ken)
+    # The customer waited: the visit is now less than 24 hours away and no call is recorded.
+    clock.set_now(VISIT_START - timedelta(hours=12))
 
     response = alice_api.post(f"requests/{created['id']}/proposals/{proposal.public_id}/approve")
 
     body = problem(response, 409)
     assert body["code"] == "open_errors"
-    assert [(e["field"], e["code"]) for e in body["errors"]] == [
-        ("paperwork[0]", "request.paperwork.pending")
-    ]
+    assert [e["code"] for e in body["errors"]] == ["request.start.short_notice"]
     request = model(created["id"])
     assert request.status == "proposed"
     assert request.approved_at is None
@@ -274,9 +275,11 @@ def test_the_timeline_lists_every_transition(alice_api, carol, ken):
         (request, "proposed", "submitted", "proposed"),
         (proposal, "approved", "open", "approved"),
         (request, "approved", "proposed", "approved"),
+        (visit.public_id, "released", "planned", "released"),
         (request, "released", "approved", "released"),
-        (visit.public_id, "arrived", "released", "on_site"),
+        (visit.public_id, "en_route", "released", "en_route"),
         (request, "started", "released", "in_progress"),
+        (visit.public_id, "arrived", "en_route", "on_site"),
         (visit.public_id, "signed_off", "on_site", "signed_off"),
         (request, "completed", "in_progress", "completed"),
     ]

@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from tests.api.helpers import approved, create, error_fields, pdf_upload, problem, submit, upload
+from tests.dispatch.helpers import profile_for
 from tests.factories import UserFactory
 
 DAYS = (8, 9, 10, 11, 14)  # weekdays of December 2026
@@ -128,7 +129,10 @@ def rich_request(api, *, carol, ken, n_visits: int) -> dict:
 
 
 def another_engineer(ken):
-    return UserFactory(organization=ken.organization, role="engineer")
+    """An engineer who could take the job too (a proposal checks skill, language, zone, days)."""
+    user = UserFactory(organization=ken.organization, role="engineer")
+    profile_for(user, zones=["A", "C"], work_days=[0, 1, 2, 3, 4, 5, 6])
+    return user
 
 
 def count_queries(api, path: str) -> int:

@@ -11,6 +11,7 @@ from genba.contracts.models import ContractKind
 from genba.orders import services
 from genba.orders.models import ServiceRequest, Visit
 from tests.api.helpers import (
+    approved,
     audit_count,
     codes,
     create,
@@ -199,15 +200,16 @@ def test_a_request_is_changed_again_when_the_provider_asks_for_information(alice
     assert response.json()["findings"] == []
 
 
-def test_a_submitted_request_cannot_be_changed(alice_api):
-    created = create(alice_api)
-    submit(alice_api, created["id"])
+def test_an_approved_request_cannot_be_changed(alice_api, carol, ken):
+    # The customer changes the order until approval (rulebook §3); after it, the coordinator
+    # reschedules or reassigns instead.
+    created, _ = approved(alice_api, carol=carol, ken=ken)
 
     body = problem(alice_api.patch(f"requests/{created['id']}", {"title": "Too late"}), 409)
 
     assert body["code"] == "state"
     after = alice_api.get(f"requests/{created['id']}").json()
-    assert after["status"] == "submitted"
+    assert after["status"] == "approved"
     assert after["title"] == created["title"]
 
 
