@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pypdfium2 as pdfium
 import pytest
+from django.utils import timezone
 from PIL import Image, ImageChops
 
 from genba.billing import services
@@ -76,6 +77,26 @@ def test_invoice_pdf_renders_with_the_qualified_invoice_content(invoice, languag
     else:
         for words in ("Invoice", "Registration no.", "Consumption tax", "Bank transfer to"):
             assert words in text, words
+
+
+@pytest.mark.parametrize(
+    ("language", "zone_named"),
+    [
+        ("ja", "日付・時刻はすべて日本時間（Asia/Tokyo、UTC+09:00）です。"),
+        ("en", "Dates and times in Asia/Tokyo (JST, UTC+09:00)."),
+    ],
+)
+def test_invoice_pdf_is_written_in_the_policys_zone_and_names_it(invoice, language, zone_named):
+    """Rulebook §6, whatever zone the reader's page runs in (tests/billing/test_documents_time_zone
+    covers the portal, the console, the API and the CSV)."""
+    with timezone.override(ZoneInfo("America/Los_Angeles")):
+        document = pdfium.PdfDocument(render_invoice_pdf(invoice, language))
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    assert zone_named in text
+    # The visit: Tuesday 10:00-12:00 reserved, 12:00-13:00 overtime, in Tokyo.
+    for expected in ("2026-12-01", "10:00–12:00", "12:00–13:00", "2026-12-02", "2027-01-29"):
+        assert expected in text, expected
 
 
 def test_invoice_pdf_page_saved_for_the_docs(invoice, tmp_path):

@@ -1,8 +1,13 @@
-"""/api/v1/invoices: a customer's invoices (list, read, PDF); billing issues, credits and exports."""
+"""/api/v1/invoices: a customer's invoices (list, read, PDF); billing issues, credits and exports.
+
+Rulebook §6: an issued document reads the same for every reader, so its instants are given with
+the offset of the policy's time zone (2026-12-01T10:00:00+09:00), the zone the PDF and CSV are
+written in, not in UTC or in the caller's profile zone."""
 
 from __future__ import annotations
 
 import math
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
@@ -15,6 +20,7 @@ from genba.billing import selectors, services
 from genba.billing.exports import invoices_csv
 from genba.billing.models import InvoiceLine
 from genba.billing.pdf import render_invoice_pdf
+from genba.billing.templatetags.billing_format import document_zone
 from genba.core.transitions import require_role
 from genba.orders.selectors import get_request_for
 
@@ -35,7 +41,12 @@ class CreditIn(BaseModel):
     reason: str = Field(max_length=2000)
 
 
+def _in(zone):
+    return lambda moment: moment.astimezone(zone) if moment is not None else None
+
+
 def invoice_document(invoice) -> dict:
+    local = _in(document_zone(invoice))
     return {
         "id": invoice.public_id,
         "number": invoice.number,
@@ -44,8 +55,8 @@ def invoice_document(invoice) -> dict:
         "credits": invoice.credits.number if invoice.credits_id else None,
         "issue_date": invoice.issue_date,
         "due_date": invoice.due_date,
-        "issued_at": invoice.issued_at,
-        "deadline_at": invoice.deadline_at,
+        "issued_at": local(invoice.issued_at),
+        "deadline_at": local(invoice.deadline_at),
         "late": invoice.is_late,
         "currency": invoice.currency,
         "subtotal": invoice.subtotal,
@@ -60,8 +71,8 @@ def invoice_document(invoice) -> dict:
                 "visit": line.visit_label,
                 "kind": line.kind,
                 "description": line.description,
-                "start": line.start,
-                "end": line.end,
+                "start": local(line.start),
+                "end": local(line.end),
                 "hours": line.hours,
                 "engineers": line.engineers,
                 "rate": line.rate,
@@ -77,7 +88,9 @@ def invoice_document(invoice) -> dict:
 
 
 def _with_lines(qs):
-    return qs.prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("position")))
+    return qs.select_related("request__policy").prefetch_related(
+        Prefetch("lines", queryset=InvoiceLine.objects.order_by("position"))
+    )
 
 
 @router.get("", response=InvoicePage, summary="Invoices and credit notes you may see")
@@ -113,17 +126,20 @@ def export_csv(request, filters: Query[InvoiceFilters]):
 )
 def billing_queue(request):
     require_role(request.auth, "billing", "admin")
-    return [
-        {
-            "request_id": row["request"].public_id,
-            "customer": row["request"].organization.name,
-            "title": row["request"].title,
-            "completed_at": row["completed_at"],
-            "deadline_at": row["deadline_at"],
-            "late": row["late"],
-        }
-        for row in selectors.billing_queue()
-    ]
+    rows = []
+    for row in selectors.billing_queue():
+        local = _in(ZoneInfo(row["request"].policy.time_zone))
+        rows.append(
+            {
+                "request_id": row["request"].public_id,
+                "customer": row["request"].organization.name,
+                "title": row["request"].title,
+                "completed_at": local(row["completed_at"]),
+                "deadline_at": local(row["deadline_at"]),
+                "late": row["late"],
+            }
+        )
+    return rows
 
 
 @router.post(

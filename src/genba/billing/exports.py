@@ -1,5 +1,9 @@
 """CSV export of invoices for the accountant: one row per document, UTF-8 with a BOM so that
-Excel (the usual tool in a Japanese back office) opens it without garbling."""
+Excel (the usual tool in a Japanese back office) opens it without garbling.
+
+Rulebook §6: every export is written in the policy's time zone and names it. Each row carries its
+document's zone (one export may hold documents of several policies) and its instants as ISO 8601
+with that zone's offset, never in the time zone active for whoever downloads it."""
 
 from __future__ import annotations
 
@@ -7,7 +11,10 @@ import csv
 import io
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
+
 from genba.billing.models import Invoice
+from genba.billing.templatetags.billing_format import document_zone, zone_date, zone_timestamp
 
 COLUMNS = [
     ("number", "番号 Number"),
@@ -23,6 +30,10 @@ COLUMNS = [
     ("tax_treatment", "課税区分 Tax treatment"),
     ("credits", "訂正対象 Credits"),
     ("late", "期限超過 Late"),
+    # Added at the end, so that sheets reading the columns above by position keep working.
+    ("issued_at", "発行日時 Issued at"),
+    ("deadline_at", "発行期限 Invoice deadline"),
+    ("time_zone", "タイムゾーン Time zone"),
 ]
 
 
@@ -31,13 +42,16 @@ def invoices_csv(invoices: Iterable[Invoice]) -> str:
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _key, label in COLUMNS])
+    if isinstance(invoices, QuerySet):
+        invoices = invoices.select_related("request__policy", "credits")
     for invoice in invoices:
+        zone = document_zone(invoice)
         writer.writerow(
             [
                 invoice.number,
                 invoice.kind,
-                invoice.issue_date.isoformat(),
-                invoice.due_date.isoformat(),
+                zone_date(invoice.issue_date, zone),
+                zone_date(invoice.due_date, zone),
                 invoice.recipient_name,
                 invoice.request.public_id,
                 invoice.reference,
@@ -47,6 +61,9 @@ def invoices_csv(invoices: Iterable[Invoice]) -> str:
                 invoice.tax_treatment,
                 invoice.credits.number if invoice.credits_id else "",
                 "yes" if invoice.is_late else "",
+                zone_timestamp(invoice.issued_at, zone),
+                zone_timestamp(invoice.deadline_at, zone),
+                zone.key,
             ]
         )
     return out.getvalue()

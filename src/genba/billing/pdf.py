@@ -1,5 +1,9 @@
 """Invoice and credit-note PDFs (WeasyPrint), in Japanese or English, with the Japanese font
-embedded from a Python package (Noto Sans CJK JP), so they render the same on any machine."""
+embedded from a Python package (Noto Sans CJK JP), so they render the same on any machine.
+
+Rulebook §6: every date and time on the document is written in the policy's time zone and the zone
+is named on it, whoever downloads it and whatever time zone is active: only the language of the
+labels differs between readers."""
 
 from __future__ import annotations
 
@@ -8,7 +12,12 @@ from importlib.resources import files
 from django.template.loader import render_to_string
 
 from genba.billing.models import Invoice
-from genba.core.clock import JST
+from genba.billing.templatetags.billing_format import (
+    document_zone,
+    time_range,
+    zone_date,
+    zone_note,
+)
 
 LABELS = {
     "ja": {
@@ -107,12 +116,22 @@ def font_paths() -> dict[str, str]:
     }
 
 
+def _printed_moments(invoice: Invoice, lines) -> list:
+    """The instants whose zone abbreviation the note names: the lines' times, or the issue time
+    for a document without timed lines."""
+    moments = [m for line in lines for m in (line.start, line.end) if m is not None]
+    return moments or [invoice.issued_at]
+
+
 def render_invoice_html(invoice: Invoice, language: str = "ja") -> str:
     language = "ja" if language.startswith("ja") else "en"
+    zone = document_zone(invoice)
     lines = list(invoice.lines.all())
     for line in lines:
-        line.local_start = line.start.astimezone(JST) if line.start else None
-        line.local_end = line.end.astimezone(JST) if line.end else None
+        # Formatted here, not with the template's `date`/`time` filters: those convert to the
+        # active (viewer's) time zone first.
+        line.day = zone_date(line.start, zone) if line.start else zone_date(line.visit_date, zone)
+        line.time_range = time_range(line.start, line.end, zone) if line.start else ""
     labels = LABELS[language]
     code, _sep, days = invoice.payment_terms.partition(":")
     terms = (
@@ -131,6 +150,8 @@ def render_invoice_html(invoice: Invoice, language: str = "ja") -> str:
             "fonts": font_paths(),
             "issuer": invoice.issuer,
             "credited": invoice.credits,
+            "zone": zone,
+            "zone_note": zone_note(zone, _printed_moments(invoice, lines), language),
         },
     )
 
