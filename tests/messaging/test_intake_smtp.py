@@ -20,7 +20,7 @@ from genba.messaging.intake.management.commands.smtpd import make_controller
 from genba.messaging.intake.models import InboundMessage, Outcome
 from genba.orders.models import Attachment, AttachmentKind, RequestStatus, ServiceRequest
 from tests.factories import JST
-from tests.orders.helpers import new_request, submitted
+from tests.orders.helpers import approved, new_request, submitted
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -376,8 +376,22 @@ def test_a_request_id_of_another_organization_changes_nothing(smtp_port, alice, 
     assert "could not find request" in reply.body
 
 
-def test_a_submitted_request_is_not_changed_by_mail(smtp_port, alice):
+def test_a_submitted_request_is_changed_by_mail_until_approval(smtp_port, alice):
+    # Rulebook §3: the customer may change the order until approval, by any path.
     request = submitted(alice)
+    send(
+        smtp_port,
+        make_mail("alice@acme.example", "PO number: PO-2\n", subject=f"[{request.public_id}] x"),
+    )
+
+    request.refresh_from_db()
+    assert request.reference == "PO-2"
+    assert request.status == "submitted"
+    assert InboundMessage.objects.get().outcome == Outcome.UPDATED
+
+
+def test_an_approved_request_is_not_changed_by_mail(smtp_port, alice, carol, ken):
+    request = approved(alice, carol, ken)
     send(
         smtp_port,
         make_mail("alice@acme.example", "PO number: PO-2\n", subject=f"[{request.public_id}] x"),
@@ -389,7 +403,7 @@ def test_a_submitted_request_is_not_changed_by_mail(smtp_port, alice):
     assert inbound.outcome == Outcome.UNCHANGED
     [reply] = replies_to("alice@acme.example")
     assert "can no longer be changed by e-mail" in reply.body
-    assert "Submitted" in reply.body
+    assert "Approved" in reply.body
 
 
 def test_a_refused_attachment_is_listed_and_the_order_still_kept(smtp_port, alice):
