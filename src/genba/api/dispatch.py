@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 
 from genba.accounts.models import Role
 from genba.api.documents import request_detail_document
-from genba.api.schemas import AvailabilityOut, EngineerOut2, RequestDetailOut
+from genba.api.problems import refusals
+from genba.api.schemas import AvailabilityOut, EngineerOut2, ReasonIn, RequestDetailOut
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch import availability, services
@@ -46,7 +47,9 @@ def _act(request, request_id: str, service, **kwargs) -> dict:
     _staff(request)
     target = selectors.get_request_for(request.auth, request_id, details=False)
     service(request=target, by=request.auth, **kwargs)
-    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+    return request_detail_document(
+        selectors.get_request_for(request.auth, request_id), user=request.auth
+    )
 
 
 def engineer_document(profile: EngineerProfile) -> dict:
@@ -66,7 +69,12 @@ def engineer_document(profile: EngineerProfile) -> dict:
     }
 
 
-@router.get("/engineers", response=list[EngineerOut2], summary="Engineers (coordinators)")
+@router.get(
+    "/engineers",
+    response=list[EngineerOut2],
+    summary="Engineers (coordinators)",
+    openapi_extra=refusals(403),
+)
 def list_engineers(request):
     _staff(request)
     return [
@@ -76,7 +84,10 @@ def list_engineers(request):
 
 
 @router.post(
-    "/engineers/{engineer_id}/photo-id", response=EngineerOut2, summary="Upload a photo ID"
+    "/engineers/{engineer_id}/photo-id",
+    response=EngineerOut2,
+    summary="Upload a photo ID",
+    openapi_extra=refusals(403, 404, 422),
 )
 def upload_photo_id(request, engineer_id: str, file: File[UploadedFile]):
     _staff(request)
@@ -87,7 +98,10 @@ def upload_photo_id(request, engineer_id: str, file: File[UploadedFile]):
 
 
 @router.get(
-    "/requests/{request_id}/availability", response=AvailabilityOut, summary="Who can take it"
+    "/requests/{request_id}/availability",
+    response=AvailabilityOut,
+    summary="Who can take it",
+    openapi_extra=refusals(403, 404),
 )
 def request_availability(request, request_id: str):
     _staff(request)
@@ -109,6 +123,7 @@ def request_availability(request, request_id: str):
     "/requests/{request_id}/proposals",
     response={201: RequestDetailOut},
     summary="Propose engineers",
+    openapi_extra=refusals(403, 404, 409, 422),
 )
 def propose(request, request_id: str, data: ProposeIn):
     _staff(request)
@@ -124,10 +139,19 @@ def propose(request, request_id: str, data: ProposeIn):
     services.proposal_create(
         request=target, by=request.auth, engineers=[p.user for p in profiles], message=data.message
     )
-    return Status(201, request_detail_document(selectors.get_request_for(request.auth, request_id)))
+    return Status(
+        201,
+        request_detail_document(
+            selectors.get_request_for(request.auth, request_id), user=request.auth
+        ),
+    )
 
 
-@router.post("/requests/{request_id}/proposals/{proposal_id}/withdraw", response=RequestDetailOut)
+@router.post(
+    "/requests/{request_id}/proposals/{proposal_id}/withdraw",
+    response=RequestDetailOut,
+    openapi_extra=refusals(403, 404, 409),
+)
 def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
     _staff(request)
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -135,25 +159,46 @@ def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
     if proposal is None:
         raise Http404
     services.proposal_withdraw(proposal=proposal, by=request.auth, reason=data.message)
-    return request_detail_document(selectors.get_request_for(request.auth, request_id))
+    return request_detail_document(
+        selectors.get_request_for(request.auth, request_id), user=request.auth
+    )
 
 
 @router.post(
-    "/requests/{request_id}/ask-info", response=RequestDetailOut, summary="Ask the customer"
+    "/requests/{request_id}/ask-info",
+    response=RequestDetailOut,
+    summary="Ask the customer",
+    openapi_extra=refusals(403, 404, 409),
 )
 def ask_info(request, request_id: str, data: MessageIn):
     return _act(request, request_id, order_services.request_ask_info, message=data.message)
 
 
 @router.post(
-    "/requests/{request_id}/record-call", response=RequestDetailOut, summary="Record a phone call"
+    "/requests/{request_id}/record-call",
+    response=RequestDetailOut,
+    summary="Record a phone call",
+    openapi_extra=refusals(403, 404, 409, 422),
 )
 def record_call(request, request_id: str, data: CallIn):
     return _act(request, request_id, order_services.request_record_call, note=data.note)
 
 
 @router.post(
-    "/requests/{request_id}/release", response=RequestDetailOut, summary="Release (dispatch)"
+    "/requests/{request_id}/decline",
+    response=RequestDetailOut,
+    summary="Turn the order down (reason required)",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
+def decline_request(request, request_id: str, data: ReasonIn):
+    return _act(request, request_id, order_services.request_decline, reason=data.reason)
+
+
+@router.post(
+    "/requests/{request_id}/release",
+    response=RequestDetailOut,
+    summary="Release (dispatch)",
+    openapi_extra=refusals(403, 404, 409),
 )
 def release(request, request_id: str):
     return _act(request, request_id, order_services.request_release)
@@ -163,6 +208,7 @@ def release(request, request_id: str):
     "/requests/{request_id}/proposals/{proposal_id}/engineers/{engineer_id}/photo-id",
     response={200: None},
     summary="A proposed engineer's photo ID (logged)",
+    openapi_extra=refusals(403, 404),
 )
 def photo_id(request, request_id: str, proposal_id: str, engineer_id: str):
     target = selectors.get_request_for(request.auth, request_id, details=False)

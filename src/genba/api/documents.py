@@ -1,13 +1,21 @@
-"""Model -> API document. Reads only what `orders.selectors.with_details` prefetched."""
+"""Model -> API document. Reads only what `orders.selectors.with_details` prefetched.
+
+Every document is written for its reader (`user`): it carries the actions that reader may take now
+(`orders.actions`, the same answer the pages and the services give), and an engineer's copy carries
+no price: engineers see no proposals (their estimates) and no invoices (rulebook §7).
+"""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils.translation import get_language
 
+from genba.accounts.models import Role
+from genba.core import clock
 from genba.core.models import AuditEvent
 from genba.dispatch.models import ProposalStatus
 from genba.orders import selectors
+from genba.orders.actions import allowed_actions, visit_actions
 from genba.orders.models import CLOSED_STATUSES, ServiceRequest
 
 
@@ -74,12 +82,80 @@ def _engineers(proposal, request: ServiceRequest) -> list[dict]:
     ]
 
 
-def request_document(request: ServiceRequest, rules: dict | None = None) -> dict:
+VISIT_FIELDS = (
+    "status",
+    "scheduled_start",
+    "reserved_hours",
+    "reserved_hours_defaulted",
+    "en_route_at",
+    "arrived_at",
+    "work_started_at",
+    "signed_off_at",
+    "signed_off_by_name",
+    "ended_reason",
+)
+
+
+def sees_prices(user) -> bool:
+    """Engineers are never shown a rate, an estimate or an amount (rulebook §7)."""
+    return user is not None and user.role != Role.ENGINEER
+
+
+def visit_fields(visit, user, now) -> dict:
+    """A visit's own fields and what `user` may do on it now. `visit.request` must be loaded."""
+    return {
+        "id": visit.public_id,
+        **{name: getattr(visit, name) for name in VISIT_FIELDS},
+        "actions": sorted(visit_actions(visit, user, now=now)),
+    }
+
+
+def attachment_document(request, attachment) -> dict:
+    return {
+        "id": attachment.public_id,
+        "kind": attachment.kind,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+        "sha256": attachment.sha256,
+        "uploaded_at": attachment.uploaded_at,
+        "download_url": reverse(
+            "api-1.0.0:attachment_download",
+            kwargs={"request_id": request.public_id, "attachment_id": attachment.public_id},
+        ),
+    }
+
+
+def _work(request) -> dict:
+    """What the work needs, read from the prefetched parts of the request."""
+    return {
+        "equipment": [
+            {
+                "make": e.make,
+                "model": e.model,
+                "serial": e.serial,
+                "quantity": e.quantity,
+                "description": e.description,
+            }
+            for e in request.equipment.all()
+        ],
+        "items_to_bring": [i.name for i in request.items_to_bring.all()],
+        "paperwork": [
+            {"description": p.description, "done": p.done} for p in request.paperwork.all()
+        ],
+        "attachments": [attachment_document(request, a) for a in request.attachments.all()],
+    }
+
+
+def request_document(request: ServiceRequest, rules: dict | None = None, *, user) -> dict:
+    """The request as `user` (the caller) may read it, with the actions open to `user` now."""
     language = (get_language() or "en")[:2]
     findings = selectors.request_findings(request, rules)
+    now = clock.now()
     return {
         "id": request.public_id,
         "status": request.status,
+        "actions": sorted(allowed_actions(request, user, findings=findings)),
         "title": request.title,
         "reference": request.reference,
         "work_description": request.work_description,
@@ -98,57 +174,9 @@ def request_document(request: ServiceRequest, rules: dict | None = None) -> dict
         "site": site_document(request.site),
         "local_contact": contact_document(request.local_contact),
         "remote_engineer": contact_document(request.remote_engineer),
-        "visits": [
-            {
-                "id": v.public_id,
-                **{
-                    name: getattr(v, name)
-                    for name in (
-                        "status",
-                        "scheduled_start",
-                        "reserved_hours",
-                        "reserved_hours_defaulted",
-                        "en_route_at",
-                        "arrived_at",
-                        "work_started_at",
-                        "signed_off_at",
-                        "signed_off_by_name",
-                        "ended_reason",
-                    )
-                },
-            }
-            for v in request.visits.all()
-        ],
-        "equipment": [
-            {
-                "make": e.make,
-                "model": e.model,
-                "serial": e.serial,
-                "quantity": e.quantity,
-                "description": e.description,
-            }
-            for e in request.equipment.all()
-        ],
-        "items_to_bring": [i.name for i in request.items_to_bring.all()],
-        "paperwork": [
-            {"description": p.description, "done": p.done} for p in request.paperwork.all()
-        ],
-        "attachments": [
-            {
-                "id": a.public_id,
-                "kind": a.kind,
-                "name": a.original_name,
-                "content_type": a.content_type,
-                "size": a.size,
-                "sha256": a.sha256,
-                "uploaded_at": a.uploaded_at,
-                "download_url": reverse(
-                    "api-1.0.0:attachment_download",
-                    kwargs={"request_id": request.public_id, "attachment_id": a.public_id},
-                ),
-            }
-            for a in request.attachments.all()
-        ],
+        "visits": [visit_fields(v, user, now) for v in request.visits.all()],
+        **_work(request),
+        # A proposal carries its estimate (rates and amounts): never in an engineer's copy.
         "proposals": [
             {
                 "id": p.public_id,
@@ -161,7 +189,9 @@ def request_document(request: ServiceRequest, rules: dict | None = None) -> dict
                 "engineers": _engineers(p, request),
             }
             for p in request.proposals.all()
-        ],
+        ]
+        if sees_prices(user)
+        else [],
         "findings": [
             {
                 "code": f.code,
@@ -193,13 +223,13 @@ def request_document(request: ServiceRequest, rules: dict | None = None) -> dict
     }
 
 
-def request_detail_document(request: ServiceRequest) -> dict:
+def request_detail_document(request: ServiceRequest, *, user) -> dict:
     """The request with its timeline: every transition of the request, its visits and proposals."""
     ids = [request.public_id]
     ids += [v.public_id for v in request.visits.all()]
     ids += [p.public_id for p in request.proposals.all()]
     events = AuditEvent.objects.filter(object_id__in=ids).order_by("at", "id")
-    document = request_document(request)
+    document = request_document(request, user=user)
     document["events"] = [
         {
             "at": e.at,
@@ -213,3 +243,35 @@ def request_detail_document(request: ServiceRequest) -> dict:
         for e in events
     ]
     return document
+
+
+def visit_document(visit, *, user) -> dict:
+    """One visit as the engineer's app reads it: the visit, its crew, its notes, and what the job
+    needs from its request (site, contacts, work, equipment, files). Money is not in it: this is
+    the document engineers work from (rulebook §7). Reads what `visit_details` prefetched."""
+    request = visit.request
+    return {
+        **visit_fields(visit, user, clock.now()),
+        "notes": visit.notes,
+        "engineers": [
+            {"name": e.get_full_name() or e.email, "email": e.email, "phone": e.phone}
+            for e in visit.assigned_engineers.all()
+        ],
+        "request": {
+            "id": request.public_id,
+            "status": request.status,
+            "title": request.title,
+            "reference": request.reference,
+            "customer": request.organization.name,
+            "work_description": request.work_description,
+            "skill_level": request.skill_level,
+            "engineers": request.engineers,
+            "languages": list(request.languages or []),
+            "datacenter_reference": request.datacenter_reference,
+            "customer_notes": request.customer_notes,
+            "site": site_document(request.site),
+            "local_contact": contact_document(request.local_contact),
+            "remote_engineer": contact_document(request.remote_engineer),
+            **_work(request),
+        },
+    }

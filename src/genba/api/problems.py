@@ -153,3 +153,54 @@ def on_http_error(request, exc: HttpError) -> HttpResponse:
             ],
         )
     return problem_response(exc.status_code, "http-error", str(exc))
+
+
+# --- OpenAPI: the refusals an operation may answer ------------------------------------------------
+
+PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "code": {
+            "type": "string",
+            "description": "Stable reason: state, role, open_errors, too_early, not_scheduled, "
+            "booking_conflict, engineer_unfit, same, not_approved, reference_required, "
+            "validation-error, ...",
+        },
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "field": {"type": "string"},
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+_DESCRIPTIONS = {
+    401: "No token, or a revoked or unknown one",
+    403: "The caller's role may not do this (code: role)",
+    404: "Not found, or outside what the caller may see (the same answer)",
+    409: "The state or a rule does not allow it now (code names which)",
+    422: "A bad field (errors name each), or an Idempotency-Key reused with another body",
+}
+
+
+def refusals(*statuses: int) -> dict:
+    """`openapi_extra` declaring the problem+json answers of an operation (401 always)."""
+    return {
+        "responses": {
+            str(status): {
+                "description": _DESCRIPTIONS[status],
+                "content": {CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}},
+            }
+            for status in sorted({401, *statuses})
+        }
+    }

@@ -15,6 +15,7 @@ from pydantic import Field
 
 from genba.api import idempotency
 from genba.api.documents import request_detail_document, request_document
+from genba.api.problems import refusals
 from genba.api.schemas import AttachmentOut, ReasonIn, RequestDetailOut, RequestPage, SignOffIn
 from genba.dispatch import services as dispatch_services
 from genba.dispatch.models import Proposal
@@ -24,8 +25,6 @@ from genba.orders.inputs import RequestIn
 from genba.orders.models import Attachment, AttachmentKind, RequestStatus, Visit
 
 router = Router(tags=["requests"])
-
-PROBLEM = {"content": {"application/problem+json": {}}}
 
 
 class RequestFilters(Schema):
@@ -42,10 +41,17 @@ def _aware(moment: datetime) -> datetime:
 
 
 def _detail(request, public_id: str) -> dict:
-    return request_detail_document(selectors.get_request_for(request.auth, public_id))
+    return request_detail_document(
+        selectors.get_request_for(request.auth, public_id), user=request.auth
+    )
 
 
-@router.get("", response=RequestPage, summary="List your organization's requests")
+@router.get(
+    "",
+    response=RequestPage,
+    summary="List your organization's requests",
+    openapi_extra=refusals(422),
+)
 def list_requests(request, filters: Query[RequestFilters]):
     qs = selectors.requests_visible_to(request.auth)
     if filters.status:
@@ -68,7 +74,7 @@ def list_requests(request, filters: Query[RequestFilters]):
     )
     rules: dict = {}
     return {
-        "items": [request_document(r, rules) for r in page],
+        "items": [request_document(r, rules, user=request.auth) for r in page],
         "count": count,
         "page": filters.page,
         "page_size": filters.page_size,
@@ -76,24 +82,37 @@ def list_requests(request, filters: Query[RequestFilters]):
     }
 
 
-@router.post("", response={201: RequestDetailOut}, summary="Create a request (draft)")
+@router.post(
+    "",
+    response={201: RequestDetailOut},
+    summary="Create a request (draft)",
+    openapi_extra=refusals(403, 422),
+)
 def create_request(request, data: RequestIn):
     def create():
         created = services.request_create(by=request.auth, data=data)
-        return request_detail_document(selectors.get_request_for(request.auth, created.public_id))
+        return request_detail_document(
+            selectors.get_request_for(request.auth, created.public_id), user=request.auth
+        )
 
     return idempotency.run(request, request.auth, create)
 
 
 @router.get(
-    "/{request_id}", response=RequestDetailOut, summary="A request with its findings and timeline"
+    "/{request_id}",
+    response=RequestDetailOut,
+    summary="A request with its findings and timeline",
+    openapi_extra=refusals(404),
 )
 def get_request(request, request_id: str):
     return _detail(request, request_id)
 
 
 @router.patch(
-    "/{request_id}", response=RequestDetailOut, summary="Change a draft (only the fields sent)"
+    "/{request_id}",
+    response=RequestDetailOut,
+    summary="Change a draft (only the fields sent)",
+    openapi_extra=refusals(403, 404, 409, 422),
 )
 def update_request(request, request_id: str, data: RequestIn):
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -102,7 +121,10 @@ def update_request(request, request_id: str, data: RequestIn):
 
 
 @router.post(
-    "/{request_id}/submit", response=RequestDetailOut, summary="Send the request to the provider"
+    "/{request_id}/submit",
+    response=RequestDetailOut,
+    summary="Send the request to the provider",
+    openapi_extra=refusals(403, 404, 409),
 )
 def submit_request(request, request_id: str):
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -110,10 +132,27 @@ def submit_request(request, request_id: str):
     return _detail(request, request_id)
 
 
-@router.post("/{request_id}/cancel", response=RequestDetailOut, summary="Cancel the request")
+@router.post(
+    "/{request_id}/cancel",
+    response=RequestDetailOut,
+    summary="Cancel the request",
+    openapi_extra=refusals(403, 404, 409),
+)
 def cancel_request(request, request_id: str, data: Body[ReasonIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)
     services.request_cancel(request=target, by=request.auth, reason=data.reason if data else "")
+    return _detail(request, request_id)
+
+
+@router.post(
+    "/{request_id}/mark-paid",
+    response=RequestDetailOut,
+    summary="Record the invoice's payment (billing)",
+    openapi_extra=refusals(403, 404, 409),
+)
+def mark_paid(request, request_id: str):
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    services.request_mark_paid(request=target, by=request.auth)
     return _detail(request, request_id)
 
 
@@ -126,6 +165,7 @@ def _proposal(request, request_id: str, proposal_id: str) -> Proposal:
     "/{request_id}/proposals/{proposal_id}/approve",
     response=RequestDetailOut,
     summary="Approve a proposal",
+    openapi_extra=refusals(403, 404, 409),
 )
 def approve_proposal(request, request_id: str, proposal_id: str):
     dispatch_services.proposal_approve(
@@ -138,6 +178,7 @@ def approve_proposal(request, request_id: str, proposal_id: str):
     "/{request_id}/proposals/{proposal_id}/decline",
     response=RequestDetailOut,
     summary="Decline a proposal",
+    openapi_extra=refusals(403, 404, 409, 422),
 )
 def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn):
     dispatch_services.proposal_decline(
@@ -150,6 +191,7 @@ def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn)
     "/{request_id}/visits/{visit_id}/sign-off",
     response=RequestDetailOut,
     summary="Sign off a visit",
+    openapi_extra=refusals(403, 404, 409, 422),
 )
 def sign_off_visit(request, request_id: str, visit_id: str, data: Body[SignOffIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -161,7 +203,12 @@ def sign_off_visit(request, request_id: str, visit_id: str, data: Body[SignOffIn
     return _detail(request, request_id)
 
 
-@router.post("/{request_id}/attachments", response={201: AttachmentOut}, summary="Attach a file")
+@router.post(
+    "/{request_id}/attachments",
+    response={201: AttachmentOut},
+    summary="Attach a file",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
 def add_attachment(
     request,
     request_id: str,
@@ -172,7 +219,9 @@ def add_attachment(
 
     def create():
         attachment = attachment_add(request=target, by=request.auth, upload=file, kind=kind)
-        document = request_document(selectors.get_request_for(request.auth, request_id))
+        document = request_document(
+            selectors.get_request_for(request.auth, request_id), user=request.auth
+        )
         return next(a for a in document["attachments"] if a["id"] == attachment.public_id)
 
     return idempotency.run(request, request.auth, create)
@@ -183,6 +232,7 @@ def add_attachment(
     url_name="attachment_download",
     summary="Download an attachment",
     response={200: None},
+    openapi_extra=refusals(404),
 )
 def attachment_download(request, request_id: str, attachment_id: str):
     target = selectors.get_request_for(request.auth, request_id, details=False)

@@ -16,6 +16,7 @@ from genba.api.quotes import router as quotes_router
 from genba.api.requests import router as requests_router
 from genba.api.schemas import MeOut
 from genba.api.sites import router as sites_router
+from genba.api.visits import router as visits_router
 from genba.api.webhooks import router as webhooks_router
 from genba.core.errors import GenbaError
 
@@ -45,6 +46,7 @@ api.add_router("/quotes", quotes_router)
 api.add_router("", dispatch_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("", messaging_router)
+api.add_router("", visits_router)
 
 
 @api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")

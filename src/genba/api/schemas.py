@@ -65,6 +65,9 @@ class VisitOut(Schema):
     signed_off_at: datetime | None
     signed_off_by_name: str
     ended_reason: str
+    # What the caller may do on this visit now (orders.actions.visit_actions), sorted: reassign,
+    # reschedule, cancel, en_route, arrive, start_work, no_access, sign_off, undo_step, notes, photos.
+    actions: list[str]
 
 
 class EquipmentOut(Schema):
@@ -123,6 +126,10 @@ class EventOut(Schema):
 class RequestOut(Schema):
     id: str
     status: str
+    # What the caller may do on the request now (orders.actions.allowed_actions), sorted: edit,
+    # submit, cancel, approve, decline, withdraw, propose, ask_info, record_call, release, attach,
+    # issue_invoice, mark_paid. A name listed is an operation that succeeds; one absent is refused.
+    actions: list[str]
     title: str
     reference: str
     work_description: str
@@ -279,3 +286,43 @@ class CandidateOut(EngineerOut2):
 class AvailabilityOut(Schema):
     available: list[CandidateOut]
     unavailable: list[CandidateOut]
+
+
+class VisitRequestOut(Schema):
+    """What an engineer's visit needs from its request: never a price."""
+
+    id: str
+    status: str
+    title: str
+    reference: str
+    customer: str
+    work_description: str
+    skill_level: str
+    engineers: int
+    languages: list[str]
+    datacenter_reference: str
+    customer_notes: str
+    site: SiteOut | None
+    local_contact: ContactOut | None
+    remote_engineer: ContactOut | None
+    equipment: list[EquipmentOut]
+    items_to_bring: list[str]
+    paperwork: list[PaperworkOut]
+    attachments: list[AttachmentOut]
+
+
+class VisitDocOut(VisitOut):
+    """A visit as the engineer's app reads it (GET /visits)."""
+
+    # The visit's log: each note starts with its time (JST) and its author.
+    notes: str
+    engineers: list[EngineerOut]
+    request: VisitRequestOut
+
+
+class VisitPage(Schema):
+    items: list[VisitDocOut]
+    count: int
+    page: int
+    page_size: int
+    pages: int

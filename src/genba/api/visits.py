@@ -1,0 +1,352 @@
+"""/api/v1/visits: an engineer's work (the visit's steps, notes, photos, sign-off), and the
+coordinator's changes to a visit under /requests/{id}/visits/{visit_id}/.
+
+Each operation calls the one service the pages call; a refusal is problem+json with the service's
+`code`. Every visit document carries its `actions` (orders.actions.visit_actions): what the caller
+may do now, the same answer the services give.
+
+Scope (rulebook §7): an engineer sees only the visits assigned to him or her; coordinators and
+admins see every visit (they may record a step for the engineer); customers and billing have no
+/visits (404: a customer follows visits in its requests).
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import AwareDatetime, Field
+
+from genba.accounts.models import Role
+from genba.api import idempotency
+from genba.api.documents import attachment_document, request_detail_document, visit_document
+from genba.api.problems import refusals
+from genba.api.schemas import (
+    AttachmentOut,
+    ReasonIn,
+    RequestDetailOut,
+    SignOffIn,
+    VisitDocOut,
+    VisitPage,
+)
+from genba.core.errors import FieldProblem, ValidationFailed
+from genba.core.transitions import require_role
+from genba.dispatch.models import EngineerProfile
+from genba.dispatch.reassign import visit_reassign, visit_reschedule
+from genba.orders import selectors, visit_services
+from genba.orders.actions import STAFF
+from genba.orders.models import Visit, VisitStatus
+from genba.orders.visit_notes import visit_note_add
+
+router = Router(tags=["visits"])
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def visits_visible_to(user) -> QuerySet[Visit]:
+    if user.role == Role.ENGINEER:
+        return Visit.objects.filter(assigned_engineers=user)
+    if user.role in STAFF:
+        return Visit.objects.all()
+    # Customers follow their visits inside their requests; billing has no field work.
+    raise Http404
+
+
+def with_visit_details(qs: QuerySet[Visit]) -> QuerySet[Visit]:
+    """Everything `visit_document` reads, in a fixed number of queries for any page."""
+    return qs.select_related(
+        "request__organization",
+        "request__policy",
+        "request__site",
+        "request__local_contact",
+        "request__remote_engineer",
+    ).prefetch_related(
+        "assigned_engineers",
+        "request__equipment",
+        "request__items_to_bring",
+        "request__paperwork",
+        "request__attachments",
+    )
+
+
+def _visit(request, visit_id: str) -> Visit:
+    visit = visits_visible_to(request.auth).filter(public_id=visit_id).first()
+    if visit is None:
+        raise Http404
+    return visit
+
+
+def _document(request, visit_id: str) -> dict:
+    visit = with_visit_details(visits_visible_to(request.auth)).filter(public_id=visit_id).first()
+    if visit is None:
+        raise Http404
+    return visit_document(visit, user=request.auth)
+
+
+class VisitFilters(Schema):
+    status: list[VisitStatus] = Field(default_factory=list, description="one or more statuses")
+    scheduled_after: datetime | None = Field(None, description="scheduled start at or after")
+    scheduled_before: datetime | None = Field(None, description="scheduled start before")
+    order: Literal["scheduled_start", "-scheduled_start"] = Field(
+        "scheduled_start", description="by scheduled start; '-scheduled_start' for latest first"
+    )
+    page: int = Field(1, ge=1)
+    page_size: int = Field(25, ge=1, le=100)
+
+
+def _aware(moment: datetime) -> datetime:
+    return timezone.make_aware(moment) if timezone.is_naive(moment) else moment
+
+
+@router.get(
+    "/visits",
+    response=VisitPage,
+    summary="Your visits (engineers: those assigned to you; coordinators: all)",
+    openapi_extra=refusals(404, 422),
+)
+def list_visits(request, filters: Query[VisitFilters]):
+    qs = visits_visible_to(request.auth)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    # A date or time without an offset is read in the server's time zone (TIME_ZONE, JST).
+    if filters.scheduled_after:
+        qs = qs.filter(scheduled_start__gte=_aware(filters.scheduled_after))
+    if filters.scheduled_before:
+        qs = qs.filter(scheduled_start__lt=_aware(filters.scheduled_before))
+    start = F("scheduled_start")
+    # A visit without a time yet comes last either way (PostgreSQL and SQLite differ otherwise).
+    ordering = (
+        start.desc(nulls_last=True) if filters.order.startswith("-") else start.asc(nulls_last=True)
+    )
+    count = qs.count()
+    first = (filters.page - 1) * filters.page_size
+    page = with_visit_details(qs.order_by(ordering, "id"))[first : first + filters.page_size]
+    return {
+        "items": [visit_document(v, user=request.auth) for v in page],
+        "count": count,
+        "page": filters.page,
+        "page_size": filters.page_size,
+        "pages": max(1, math.ceil(count / filters.page_size)),
+    }
+
+
+@router.get(
+    "/visits/{visit_id}",
+    response=VisitDocOut,
+    summary="A visit with what the job needs",
+    openapi_extra=refusals(404),
+)
+def get_visit(request, visit_id: str):
+    return _document(request, visit_id)
+
+
+# --- the engineer's steps -----------------------------------------------------------------------
+
+STEP_REFUSALS = refusals(403, 404, 409)
+
+
+def _step(request, visit_id: str, service, **kwargs) -> dict:
+    service(visit=_visit(request, visit_id), by=request.auth, **kwargs)
+    return _document(request, visit_id)
+
+
+@router.post(
+    "/visits/{visit_id}/en-route",
+    response=VisitDocOut,
+    summary="On my way (from en_route_window_hours before the start)",
+    openapi_extra=STEP_REFUSALS,
+)
+def en_route(request, visit_id: str):
+    return _step(request, visit_id, visit_services.visit_en_route)
+
+
+@router.post(
+    "/visits/{visit_id}/arrive",
+    response=VisitDocOut,
+    summary="Arrived on site (after on my way)",
+    openapi_extra=STEP_REFUSALS,
+)
+def arrive(request, visit_id: str):
+    return _step(request, visit_id, visit_services.visit_arrive)
+
+
+@router.post(
+    "/visits/{visit_id}/start-work",
+    response=VisitDocOut,
+    summary="Work started (after the arrival)",
+    openapi_extra=STEP_REFUSALS,
+)
+def start_work(request, visit_id: str):
+    return _step(request, visit_id, visit_services.visit_start_work)
+
+
+@router.post(
+    "/visits/{visit_id}/no-access",
+    response=VisitDocOut,
+    summary="No access: the visit ends (the reservation is charged)",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
+def no_access(request, visit_id: str, data: ReasonIn):
+    return _step(request, visit_id, visit_services.visit_no_access, reason=data.reason)
+
+
+@router.post(
+    "/visits/{visit_id}/sign-off",
+    response=VisitDocOut,
+    summary="Record the customer's sign-off (the signer is named)",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
+def sign_off(request, visit_id: str, data: Body[SignOffIn | None] = None):
+    data = data or SignOffIn()
+    return _step(
+        request,
+        visit_id,
+        visit_services.visit_sign_off,
+        signer_name=data.signer_name,
+        signed_at=data.signed_at,
+    )
+
+
+class NoteIn(Schema):
+    text: str = ""
+
+
+@router.post(
+    "/visits/{visit_id}/notes",
+    response=VisitDocOut,
+    summary="Append a note to the visit's log (honours Idempotency-Key)",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
+def add_note(request, visit_id: str, data: NoteIn):
+    visit = _visit(request, visit_id)
+
+    def append():
+        visit_note_add(visit=visit, by=request.auth, text=data.text)
+        return _document(request, visit_id)
+
+    # A note sent again over a bad connection must not be appended twice.
+    return idempotency.run(request, request.auth, append, status=200)
+
+
+@router.post(
+    "/visits/{visit_id}/photos",
+    response={201: AttachmentOut},
+    summary="Add a photo to the request's files (multipart `file`; honours Idempotency-Key)",
+    openapi_extra=refusals(403, 404, 409, 422),
+)
+def add_photo(request, visit_id: str, file: File[UploadedFile]):
+    visit = _visit(request, visit_id)
+
+    def create():
+        photo = visit_services.visit_photo_add(visit=visit, by=request.auth, upload=file)
+        return attachment_document(visit.request, photo)
+
+    return idempotency.run(request, request.auth, create)
+
+
+# --- the coordinator's changes to a visit -------------------------------------------------------
+
+COORDINATOR_REFUSALS = refusals(403, 404, 409, 422)
+
+
+def _staff_visit(request, request_id: str, visit_id: str) -> Visit:
+    require_role(request.auth, *STAFF)
+    target = selectors.get_request_for(request.auth, request_id, details=False)
+    return get_object_or_404(Visit, request=target, public_id=visit_id)
+
+
+def _request_answer(request, request_id: str) -> dict:
+    return request_detail_document(
+        selectors.get_request_for(request.auth, request_id), user=request.auth
+    )
+
+
+class ReassignIn(Schema):
+    engineer_ids: list[str] = Field(
+        min_length=1, max_length=10, description="the whole crew: engineer ids as in /engineers"
+    )
+    reason: str = Field("", max_length=2000)
+
+
+class RescheduleIn(Schema):
+    scheduled_start: AwareDatetime
+    reserved_hours: Decimal | None = Field(None, description="unchanged when left out")
+    reason: str = Field("", max_length=2000)
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/reassign",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Give an approved visit to other engineers",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def reassign(request, request_id: str, visit_id: str, data: ReassignIn):
+    visit = _staff_visit(request, request_id, visit_id)
+    profiles = list(
+        EngineerProfile.objects.select_related("user").filter(public_id__in=data.engineer_ids)
+    )
+    if len(profiles) != len(set(data.engineer_ids)):
+        raise ValidationFailed(
+            _("Unknown engineer."),
+            problems=[FieldProblem("engineer_ids", _("Unknown engineer id."), "unknown")],
+        )
+    visit_reassign(
+        visit=visit, engineers=[p.user for p in profiles], by=request.auth, reason=data.reason
+    )
+    return _request_answer(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/reschedule",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Move an approved visit to another time",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def reschedule(request, request_id: str, visit_id: str, data: RescheduleIn):
+    visit = _staff_visit(request, request_id, visit_id)
+    visit_reschedule(
+        visit=visit,
+        scheduled_start=data.scheduled_start,
+        reserved_hours=data.reserved_hours,
+        by=request.auth,
+        reason=data.reason,
+    )
+    return _request_answer(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/cancel",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Cancel one visit (the request's other visits go on)",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def cancel_visit(request, request_id: str, visit_id: str, data: Body[ReasonIn | None] = None):
+    visit = _staff_visit(request, request_id, visit_id)
+    visit_services.visit_cancel(visit=visit, by=request.auth, reason=data.reason if data else "")
+    return _request_answer(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/undo-step",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Take back a step recorded by mistake (reason required)",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def undo_step(request, request_id: str, visit_id: str, data: ReasonIn):
+    visit = _staff_visit(request, request_id, visit_id)
+    visit_services.visit_undo_step(visit=visit, by=request.auth, reason=data.reason)
+    return _request_answer(request, request_id)
