@@ -101,3 +101,35 @@ def test_the_proposal_carries_its_estimate(alice_api, alice, carol, ken):
     # complete_order: senior 12,000/h, Tuesday 2026-12-08 10:00, 3 h, all business hours.
     assert (estimate["subtotal"], estimate["total"]) == (36000, 39600)
     assert {line["after_hours"] for line in estimate["lines"]} == {False}
+
+
+def test_billing_marks_an_invoice_paid_through_the_api(alice, carol, ken, bill, api_as):
+    from tests.billing.helpers import completed, issuer
+
+    issuer()
+    request = completed(
+        alice, carol, ken, start="2026-12-01T10:00:00+09:00", signed_off="2026-12-01T12:45:00+09:00"
+    )
+    invoice = api_as(bill).post("invoices", {"request_id": request.public_id}).json()
+    refused = api_as(alice).post(f"invoices/{invoice['id']}/paid")
+    assert refused.status_code == 403
+    assert refused["Content-Type"].startswith("application/problem+json")
+    request.refresh_from_db()
+    assert request.status == "invoiced"
+    answer = api_as(bill).post(f"invoices/{invoice['id']}/paid")
+    assert answer.status_code == 200
+    request.refresh_from_db()
+    assert request.status == "paid"
+    again = api_as(bill).post(f"invoices/{invoice['id']}/paid")
+    assert again.status_code == 200  # a retry answers the state it reached
+
+
+def test_another_customers_invoice_cannot_be_marked_paid(alice, bob, carol, ken, bill, api_as):
+    from tests.billing.helpers import completed, issuer
+
+    issuer()
+    request = completed(
+        alice, carol, ken, start="2026-12-01T10:00:00+09:00", signed_off="2026-12-01T12:45:00+09:00"
+    )
+    invoice = api_as(bill).post("invoices", {"request_id": request.public_id}).json()
+    assert api_as(bob).post(f"invoices/{invoice['id']}/paid").status_code in (403, 404)

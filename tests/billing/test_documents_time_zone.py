@@ -166,15 +166,30 @@ def test_the_billing_queue_gives_its_instants_with_the_policys_offset(
     )
 
 
-def test_a_document_is_written_in_its_policys_zone_not_in_tokyo_by_habit(invoice, ecorpone):
+def test_a_document_is_written_in_its_policys_zone_not_in_tokyo_by_habit(
+    alice, carol, ken, bill, ecorpone
+):
     """The zone comes from the policy, not from a constant: a policy kept in New York time
     writes the same visit (Tuesday 10:00 in Tokyo) as Monday evening, and says so."""
+    issuer()
     Policy.objects.filter(pk=ecorpone.pk).update(time_zone="America/New_York")
-    invoice = Invoice.objects.get(pk=invoice.pk)
+    request = completed(
+        alice, carol, ken, start="2026-12-01T10:00:00+09:00", signed_off="2026-12-01T12:45:00+09:00"
+    )
+    invoice = services.invoice_issue(request=request, by=bill)
+    assert invoice.time_zone == "America/New_York"
     text = rendered_in("Asia/Tokyo", invoice, "en")
     assert "Dates and times in America/New_York (EST, UTC-05:00)." in text
     assert "2026-11-30" in text and "20:00–22:00" in text and "22:00–23:00" in text
     assert "10:00–12:00" not in text
+
+
+def test_an_issued_document_keeps_its_zone_when_the_policy_changes_later(invoice, ecorpone):
+    before = rendered_in("Asia/Tokyo", invoice, "en")
+    Policy.objects.filter(pk=ecorpone.pk).update(time_zone="America/New_York")
+    after = rendered_in("Asia/Tokyo", Invoice.objects.get(pk=invoice.pk), "en")
+    assert after == before
+    assert "Asia/Tokyo" in after and "America/New_York" not in after
 
 
 # --- CSV ----------------------------------------------------------------------------------------

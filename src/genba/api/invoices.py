@@ -15,6 +15,7 @@ from ninja import Query, Router
 from pydantic import BaseModel, Field
 
 from genba.api import idempotency
+from genba.api.problems import refusals
 from genba.api.schemas import InvoiceOut, InvoicePage, QueueRowOut
 from genba.billing import selectors, services
 from genba.billing.exports import invoices_csv
@@ -22,6 +23,7 @@ from genba.billing.models import InvoiceLine
 from genba.billing.pdf import render_invoice_pdf
 from genba.billing.templatetags.billing_format import document_zone
 from genba.core.transitions import require_role
+from genba.orders import services as order_services
 from genba.orders.selectors import get_request_for
 
 router = Router(tags=["invoices"])
@@ -196,3 +198,19 @@ def credit_invoice(request, invoice_id: str, data: CreditIn):
         )
 
     return idempotency.run(request, request.auth, create)
+
+
+@router.post(
+    "/{invoice_id}/paid",
+    response=InvoiceOut,
+    openapi_extra=refusals(403, 404, 409),
+    summary="Record that the invoice was paid: its request moves to paid (billing)",
+)
+def mark_paid(request, invoice_id: str):
+    """The billing page's "mark paid", through the same service (`request_mark_paid`)."""
+    require_role(request.auth, "billing", "admin")
+    invoice = selectors.get_invoice_for(request.auth, invoice_id)
+    order_services.request_mark_paid(request=invoice.request, by=request.auth)
+    return invoice_document(
+        _with_lines(selectors.invoices_visible_to(request.auth)).get(pk=invoice.pk)
+    )

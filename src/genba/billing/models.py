@@ -108,6 +108,9 @@ class Invoice(models.Model):
     issue_date = models.DateField()
     due_date = models.DateField()
     issued_at = models.DateTimeField(default=clock.now, editable=False)
+    # The zone the document is written in, frozen at issue (rulebook §6: an issued document never
+    # changes, so a later change of the policy's zone does not move its times).
+    time_zone = models.CharField(max_length=64, default="Asia/Tokyo", editable=False)
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

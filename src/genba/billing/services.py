@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
@@ -12,7 +13,6 @@ from genba.billing.calendar import due_date
 from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfile, NumberSequence
 from genba.billing.selectors import invoice_deadline
 from genba.core import audit, clock
-from genba.core.clock import JST
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
 from genba.core.transitions import move, require_role
 from genba.orders.models import RequestStatus, ServiceRequest
@@ -104,7 +104,9 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
         )
     quote = quote_for(request, estimate=False)
     now = clock.now()
-    issue_day = now.astimezone(JST).date()
+    # Dates are days in the policy's zone, the zone the document is written in.
+    zone = ZoneInfo(request.policy.time_zone)
+    issue_day = now.astimezone(zone).date()
     contract = request.contract
     completed_at, deadline = invoice_deadline(request)
     invoice = Invoice.objects.create(
@@ -118,6 +120,7 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
         ),
         issued_at=now,
         issued_by=by,
+        time_zone=request.policy.time_zone,
         completed_at=completed_at,
         deadline_at=deadline,
         subtotal=quote.subtotal,
@@ -139,7 +142,7 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
             invoice=invoice,
             position=i,
             visit_label=str(line.visit),
-            visit_date=line.start.astimezone(JST).date() if line.start else None,
+            visit_date=line.start.astimezone(zone).date() if line.start else None,
             kind=line.kind,
             # Expenses keep their own words; time lines carry the request's title (the PDF adds the
             # kind of time in the reader's language).
@@ -190,7 +193,7 @@ def credit_note_issue(*, invoice: Invoice, by, reason: str) -> Invoice:
             _("Say why the invoice is credited."),
             problems=[FieldProblem("reason", _("This field is required."), "required")],
         )
-    issue_day = clock.now().astimezone(JST).date()
+    issue_day = clock.now().astimezone(ZoneInfo(original.time_zone)).date()
     note = Invoice.objects.create(
         kind=DocumentKind.CREDIT_NOTE,
         number=next_number(DocumentKind.CREDIT_NOTE, issue_day.year),
@@ -201,6 +204,7 @@ def credit_note_issue(*, invoice: Invoice, by, reason: str) -> Invoice:
         due_date=issue_day,
         issued_at=clock.now(),
         issued_by=by,
+        time_zone=original.time_zone,
         subtotal=-original.subtotal,
         tax_amount=-original.tax_amount,
         total=-original.total,

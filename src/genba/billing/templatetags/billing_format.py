@@ -22,8 +22,9 @@ ZONE_NAMES_JA = {"Asia/Tokyo": "日本時間"}
 
 
 def document_zone(invoice) -> ZoneInfo:
-    """The zone an invoice or credit note is written in: its request's policy's (rulebook §6)."""
-    return ZoneInfo(invoice.request.policy.time_zone)
+    """The zone an invoice or credit note is written in: its request's policy's at issue, frozen on
+    the document (rulebook §6)."""
+    return ZoneInfo(invoice.time_zone)
 
 
 def in_zone(value: datetime, zone: ZoneInfo) -> datetime:
