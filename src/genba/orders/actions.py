@@ -127,10 +127,13 @@ def _is_customer_of(user, request) -> bool:
 def _invoiceable(request) -> bool:
     if request.status == R.COMPLETED:
         return True
-    if request.status == R.CANCELLED and request.cancellation_charged:
+    # As billing.services.invoice_issue: an invoiced request whose invoice was credited takes the
+    # corrected invoice, and a charged cancellation is invoiced once (a credit note frees it too).
+    if request.status == R.INVOICED or (
+        request.status == R.CANCELLED and request.cancellation_charged
+    ):
         from genba.billing.models import DocumentKind
 
-        # A charged cancellation is invoiced once (a credit note frees it for a corrected one).
         return not request.invoices.filter(
             kind=DocumentKind.INVOICE, credit_note__isnull=True
         ).exists()
@@ -171,16 +174,29 @@ def allowed_actions(request, user, *, findings=None) -> set[str]:
             actions.update({"record_call", "attach"})
         if (
             status in RELEASABLE
-            and not (request.policy.reference_required_before_release and not request.reference)
+            # .strip(): request_release refuses a reference of blanks too.
+            and not (
+                request.policy.reference_required_before_release and not request.reference.strip()
+            )
             and not _has_errors(request, findings)
         ):
             actions.add("release")
+    elif _on_request(user, request) and status in OPEN:
+        # As orders.attachments.attachment_add: an engineer on one of the request's visits adds
+        # files to it (photos, the customer's drawn signature) while it is open.
+        actions.add("attach")
     if user.role in BILLERS:
-        if status in (R.COMPLETED, R.CANCELLED) and _invoiceable(request):
+        if status in (R.COMPLETED, R.INVOICED, R.CANCELLED) and _invoiceable(request):
             actions.add("issue_invoice")
         if status in PAYABLE:
             actions.add("mark_paid")
     return actions
+
+
+def _on_request(user, request) -> bool:
+    return user.role == Role.ENGINEER and any(
+        _on_visit(user, visit) for visit in request.visits.all()
+    )
 
 
 def _on_visit(user, visit) -> bool:

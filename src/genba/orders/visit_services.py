@@ -20,6 +20,7 @@ from genba.core.transitions import lock, move, require_role, require_status
 from genba.orders import actions
 from genba.orders.models import (
     VISIT_END_STATUSES,
+    AttachmentKind,
     RequestStatus,
     ServiceRequest,
     Visit,
@@ -295,3 +296,25 @@ def visit_undo_step(*, visit: Visit, by, reason: str) -> Visit:
         # Nothing has started after all: the request is released again, as before the mistake.
         move(request, RequestStatus.RELEASED, by=by, action="start_undone", reason=reason.strip())
     return visit
+
+
+@transaction.atomic
+def visit_photo_add(*, visit: Visit, by, upload):
+    """A photo taken on the visit, kept with the request's files (the visit's "photos" action).
+
+    `attachment_add` alone knows only the request: it would take a photo on a cancelled visit or on
+    a request already invoiced. The visit's rule (actions.visit_actions) is the one notes follow:
+    what was billed gains no photos afterwards, and a dropped visit none at all."""
+    from genba.orders.attachments import attachment_add
+
+    visit, request = lock_visit(visit)
+    require_field_actor(by, visit)
+    if visit.status == VisitStatus.CANCELLED:
+        raise TransitionRefused(
+            _("The visit is cancelled: photos can no longer be added."), code="state"
+        )
+    if request.status in actions.NOTES_CLOSED_REQUESTS:
+        raise TransitionRefused(
+            _("The request is invoiced or closed: photos can no longer be added."), code="state"
+        )
+    return attachment_add(request=request, by=by, upload=upload, kind=AttachmentKind.PHOTO)
