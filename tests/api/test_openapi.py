@@ -35,6 +35,21 @@ PATHS = {
     "/api/v1/requests/{request_id}/ask-info",
     "/api/v1/requests/{request_id}/record-call",
     "/api/v1/requests/{request_id}/release",
+    "/api/v1/requests/{request_id}/decline",
+    "/api/v1/requests/{request_id}/mark-paid",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/reassign",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/reschedule",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/cancel",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/undo-step",
+    "/api/v1/visits",
+    "/api/v1/visits/{visit_id}",
+    "/api/v1/visits/{visit_id}/en-route",
+    "/api/v1/visits/{visit_id}/arrive",
+    "/api/v1/visits/{visit_id}/start-work",
+    "/api/v1/visits/{visit_id}/no-access",
+    "/api/v1/visits/{visit_id}/sign-off",
+    "/api/v1/visits/{visit_id}/notes",
+    "/api/v1/visits/{visit_id}/photos",
     "/api/v1/sla",
     "/api/v1/calendar-feeds",
     "/api/v1/calendar-feeds/{feed_id}",
@@ -50,6 +65,33 @@ def test_the_openapi_document_lists_every_path(db):
     assert PATHS <= set(schema["paths"]), PATHS - set(schema["paths"])
     assert set(schema["paths"]["/api/v1/requests"]) == {"get", "post"}
     assert set(schema["paths"]["/api/v1/requests/{request_id}"]) == {"get", "patch"}
+
+
+def test_every_request_visit_and_dispatch_operation_declares_its_refusals(db):
+    """A client generated from the document knows each refusal is problem+json (with `code`)."""
+    schema = Client().get("/api/v1/openapi.json").json()
+    undeclared = []
+    for path, operations in schema["paths"].items():
+        if not path.startswith(("/api/v1/requests", "/api/v1/visits", "/api/v1/engineers")):
+            continue
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            refusals = {s for s in responses if s.startswith("4")}
+            problem = all(
+                "application/problem+json" in responses[s].get("content", {}) for s in refusals
+            )
+            if "401" not in refusals or not problem:
+                undeclared.append(f"{method.upper()} {path}")
+            if method == "post" and "{" in path and not refusals & {"403", "404", "409"}:
+                undeclared.append(f"{method.upper()} {path} (no 403/404/409)")
+    assert undeclared == []
+
+
+def test_actions_are_part_of_the_request_and_visit_documents(db):
+    components = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert "actions" in components["RequestOut"]["required"]
+    assert "actions" in components["VisitOut"]["required"]
+    assert "proposals" not in components["VisitRequestOut"]["properties"]
 
 
 def test_the_openapi_document_declares_bearer_authentication(db):
