@@ -14,8 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from genba.accounts.models import Role
 from genba.core.errors import GenbaError, ValidationFailed
 from genba.orders import visit_services
-from genba.orders.attachments import attachment_add
-from genba.orders.models import CLOSED_STATUSES, AttachmentKind, RequestStatus, VisitStatus
+from genba.orders.models import CLOSED_STATUSES, RequestStatus, VisitStatus
 from genba.orders.visit_notes import visit_note_add
 from genba.web.access import role_required
 from genba.web.errors import attach_problems
@@ -140,11 +139,9 @@ def visit_photo(request, public_id):
     form = PhotoForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            attachment_add(
-                request=visit.request,
-                by=request.user,
-                upload=form.cleaned_data["file"],
-                kind=AttachmentKind.PHOTO,
+            # The visit's rule (not cancelled, not billed), then the request's files.
+            visit_services.visit_photo_add(
+                visit=visit, by=request.user, upload=form.cleaned_data["file"]
             )
         except ValidationFailed as error:
             attach_problems(form, error)
