@@ -10,6 +10,7 @@ import pytest
 from genba.accounts.models import Role
 from genba.core import clock
 from genba.orders import visit_services
+from tests.dispatch.helpers import profile_for
 from tests.factories import JST, UserFactory
 from tests.orders.helpers import released
 
@@ -18,9 +19,18 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=JST)
 
 
+def on_site_at(visit, engineer, arrival: str) -> None:
+    """The engineer sets out half an hour before `arrival` (JST) and arrives then."""
+    with clock.frozen_at(at(arrival) - timedelta(minutes=30)):
+        visit_services.visit_en_route(visit=visit, by=engineer)
+    with clock.frozen_at(at(arrival)):
+        visit_services.visit_arrive(visit=visit, by=engineer)
+
+
 @pytest.fixture
 def emi(provider):
-    return UserFactory(
+    """Another engineer, with a dispatch profile like ken's (proposals check it)."""
+    user = UserFactory(
         email="emi@genba.example",
         first_name="Emi",
         last_name="Ito",
@@ -28,12 +38,14 @@ def emi(provider):
         role=Role.ENGINEER,
         phone="+819011112222",
     )
+    profile_for(user, zones=["A", "C"], work_days=[0, 1, 2, 3, 4, 5, 6])
+    return user
 
 
 @pytest.fixture
 def make_visit(alice, carol, ken):
     """`make_visit("2026-11-30T14:00", title=..., finish=True)`: a released visit for `engineer`
-    (ken by default); `finish` signs it off two hours after the start."""
+    (ken by default); `finish` sets out, arrives and signs it off two hours after the start."""
 
     def make(start: str, *, engineer=None, customer=None, finish=False, **overrides):
         engineer = engineer or ken
@@ -45,6 +57,9 @@ def make_visit(alice, carol, ken):
             request = released(customer or alice, carol, engineer, **overrides)
         visit = request.visits.get()
         if finish:
+            # Steps follow the clock (rulebook §3): on the way, then on site, on the day.
+            with clock.frozen_at(begin - timedelta(minutes=40)):
+                visit_services.visit_en_route(visit=visit, by=engineer)
             with clock.frozen_at(begin - timedelta(minutes=5)):
                 visit_services.visit_arrive(visit=visit, by=engineer)
             with clock.frozen_at(begin + timedelta(hours=2)):

@@ -7,9 +7,12 @@ import io
 
 import pytest
 
+from genba.core import clock
 from genba.core.models import AuditEvent
+from genba.orders import visit_services
 from genba.orders.models import AttachmentKind, VisitStatus
 from tests.orders.helpers import reload
+from tests.web.field.conftest import at
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +44,10 @@ def test_on_my_way_then_arrived_then_start_work(ken, client_as, visit):
     assert visit.status == VisitStatus.ON_SITE and visit.arrived_at is not None
     page = _follow(client, _url(visit, "step/start-work")).content.decode()
     assert reload(visit).status == VisitStatus.WORKING
-    assert "/step/" not in page  # no step left but the sign-off
+    assert "/step/" not in page  # no step left but the sign-off, which opens at the start
+    assert "/sign-off/" not in page
+    clock.set_now(at("2026-11-30T10:30"))
+    page = client.get(f"/field/visits/{visit.public_id}/").content.decode()
     assert f"/field/visits/{visit.public_id}/sign-off/" in page
 
 
@@ -53,6 +59,7 @@ def test_arrival_notifies_the_customer(ken, client_as, visit, django_capture_on_
     def listener(sender, obj, action, **kwargs):
         seen.append(action)
 
+    visit_services.visit_en_route(visit=visit, by=ken)
     transitioned.connect(listener)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -113,8 +120,7 @@ def test_no_access_is_recorded_with_its_reason(ken, client_as, visit):
 
 
 def test_no_access_refused_after_work_started_changes_nothing(ken, client_as, visit):
-    from genba.orders import visit_services
-
+    visit_services.visit_en_route(visit=visit, by=ken)
     visit_services.visit_arrive(visit=visit, by=ken)
     visit_services.visit_start_work(visit=visit, by=ken)
     response = _follow(client_as(ken), _url(visit, "no-access"), {"reason": "Changed my mind"})
@@ -141,8 +147,6 @@ def test_an_empty_note_is_refused_next_to_the_field(ken, client_as, visit):
 
 
 def test_a_note_on_a_cancelled_visit_is_refused(ken, carol, client_as, visit):
-    from genba.orders import visit_services
-
     visit_services.visit_cancel(visit=visit, by=carol, reason="Not needed")
     response = _follow(client_as(ken), _url(visit, "notes"), {"text": "Anything"})
     assert "notes can no longer be added" in response.content.decode()

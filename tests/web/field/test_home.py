@@ -46,13 +46,10 @@ def test_home_lists_today_upcoming_and_recent_in_their_sections(ken, client_as, 
 
 
 def test_a_visit_under_way_from_an_earlier_day_stays_on_today(ken, client_as, make_visit):
-    from genba.core import clock
-    from genba.orders import visit_services
-    from tests.web.field.conftest import at
+    from tests.web.field.conftest import on_site_at
 
     visit = make_visit("2026-11-20T10:00", title="Still going")
-    with clock.frozen_at(at("2026-11-20T09:50")):
-        visit_services.visit_arrive(visit=visit, by=ken)
+    on_site_at(visit, ken, "2026-11-20T09:50")
     today, _, recent = _sections(client_as(ken).get("/field/").content.decode())
     assert "Still going" in today and "Still going" not in recent
 

@@ -6,11 +6,10 @@ import pytest
 
 from genba.core import clock
 from genba.core.models import AuditEvent
-from genba.orders import visit_services
 from genba.orders.models import Attachment, RequestStatus, VisitStatus
 from tests.orders.helpers import reload
 from tests.orders.test_sign_off import data_url, png
-from tests.web.field.conftest import at
+from tests.web.field.conftest import at, on_site_at
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +17,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def visit(make_visit, ken):
     visit = make_visit("2026-11-30T10:00")
-    with clock.frozen_at(at("2026-11-30T09:55")):
-        visit_services.visit_arrive(visit=visit, by=ken)
+    on_site_at(visit, ken, "2026-11-30T09:55")
     clock.set_now(at("2026-11-30T12:30"))
     return reload(visit)
 
@@ -167,7 +165,8 @@ def test_only_the_engineer_on_the_visit_reaches_the_sign_off(request, client_as,
 def test_sign_off_page_fixed_queries(ken, client_as, visit, django_assert_num_queries):
     client = client_as(ken)
     client.get(_url(visit))
-    with django_assert_num_queries(4):  # session, user, organization, the visit with its request
+    # session, user, organization, the visit with its request, its crew (for visit_actions)
+    with django_assert_num_queries(5):
         client.get(_url(visit))
 
 

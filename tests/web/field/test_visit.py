@@ -70,8 +70,8 @@ def test_map_link_is_an_address_search_without_a_maps_url(ken, client_as, make_v
 def test_only_the_valid_steps_are_offered(ken, client_as, visit):
     page = client_as(ken).get(f"/field/visits/{visit.public_id}/").content.decode()
     assert f"/field/visits/{visit.public_id}/step/en-route/" in page
-    assert f"/field/visits/{visit.public_id}/step/arrive/" in page
-    assert "Tells the customer and the remote engineer" in page
+    # Arrival only after "on my way" (rulebook §3).
+    assert "/step/arrive/" not in page
     assert "/step/start-work/" not in page
     assert "/sign-off/" not in page
     assert f"/field/visits/{visit.public_id}/no-access/" in page

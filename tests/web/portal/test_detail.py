@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from genba.core import clock
 from genba.core.models import AuditEvent
-from tests.orders.helpers import new_request, on_site, proposed, submitted
+from tests.orders.helpers import VISIT_START, new_request, on_site, proposed, submitted
 from tests.web.portal.helpers import with_photo_id
 
 pytestmark = pytest.mark.django_db
@@ -99,9 +102,13 @@ def test_engineers_are_hidden_once_the_request_is_closed(alice, carol, ken, clie
 
 def test_sign_off_form_appears_when_the_engineer_is_on_site(alice, carol, ken, client_as):
     request, visit = on_site(alice, carol, ken)
-    page = client_as(alice).get(url(request)).content.decode()
-    assert f"/visits/{visit.public_id}/sign-off/" in page
+    client = client_as(alice)
+    page = client.get(url(request)).content.decode()
     assert "badge-on_site" in page
+    # On site ten minutes early: a sign-off counts from the scheduled start (rulebook §5.3).
+    assert "/sign-off/" not in page
+    clock.set_now(VISIT_START + timedelta(hours=1))
+    assert f"/visits/{visit.public_id}/sign-off/" in client.get(url(request)).content.decode()
 
 
 def test_other_customer_and_other_roles_get_404(alice, bob, carol, ken, client_as):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from genba.core.models import AuditEvent
+from genba.dispatch.models import ProposalStatus
 from genba.orders.models import RequestStatus, ServiceRequest
-from tests.orders.helpers import new_request, reload, submitted
+from tests.orders.helpers import approved, new_request, proposed, reload, submitted
 from tests.web.portal.helpers import form_data
 
 pytestmark = pytest.mark.django_db
@@ -108,13 +109,55 @@ def test_edit_prefills_and_saves_the_changes(alice, client_as):
     assert request.status == RequestStatus.DRAFT
 
 
-def test_edit_is_refused_once_submitted(alice, client_as):
+def edit_url(request) -> str:
+    return f"/portal/requests/{request.public_id}/edit/"
+
+
+def test_a_submitted_request_is_edited_and_stays_with_the_provider(alice, client_as):
+    """Rulebook §3: the customer changes the order until approval."""
     request = submitted(alice)
     client = client_as(alice)
+    page = client.get(edit_url(request)).content.decode()
+    # Nothing to submit again: one button that saves.
+    assert 'name="action" value="save"' in page and 'value="submit"' not in page
+    assert "Saving withdraws the open proposal" not in page
+    response = client.post(edit_url(request), {**form_data(reference="PO-NEW"), "action": "save"})
+    assert response.status_code == 302
+    request = reload(request)
+    assert request.reference == "PO-NEW" and request.status == RequestStatus.SUBMITTED
+    assert AuditEvent.objects.filter(object_id=request.public_id, action="updated").exists()
+
+
+def test_editing_a_proposed_request_warns_then_withdraws_the_proposal(alice, carol, ken, client_as):
+    request, proposal = proposed(alice, carol, ken)
+    client = client_as(alice)
+    page = client.get(edit_url(request)).content.decode()
+    assert 'id="withdraw-warning"' in page and "Saving withdraws the open proposal." in page
+    assert 'aria-describedby="withdraw-warning"' in page  # on the save button itself
     response = client.post(
-        f"/portal/requests/{request.public_id}/edit/",
-        {**form_data(reference="PO-NEW"), "action": "draft"},
-        follow=True,
+        edit_url(request), {**form_data(reference="PO-NEW"), "action": "save"}, follow=True
+    )
+    assert "The open proposal was withdrawn" in response.content.decode()
+    assert reload(proposal).status == ProposalStatus.WITHDRAWN
+    request = reload(request)
+    assert request.status == RequestStatus.SUBMITTED and request.reference == "PO-NEW"
+
+
+def test_the_withdraw_warning_speaks_japanese(alice, carol, ken, client_as):
+    request, _proposal = proposed(alice, carol, ken)
+    alice.language = "ja"
+    alice.save()
+    page = client_as(alice).get(edit_url(request)).content.decode()
+    assert "保存すると、提案中の手配は取り下げられます。" in page
+
+
+def test_edit_is_refused_once_approved(alice, carol, ken, client_as):
+    request = approved(alice, carol, ken)
+    client = client_as(alice)
+    page = client.get(f"/portal/requests/{request.public_id}/").content.decode()
+    assert "/edit/" not in page
+    response = client.post(
+        edit_url(request), {**form_data(reference="PO-NEW"), "action": "save"}, follow=True
     )
     assert "can no longer be changed" in response.content.decode()
     assert reload(request).reference == "PO-4711"

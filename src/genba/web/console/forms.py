@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import Policy
+from genba.core.clock import JST
 from genba.core.prefectures import normalize_prefecture
 from genba.web.console.selectors import INBOX_STATUSES, SORTS
 
 TEXT = 5000
+LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 
 
 class InboxFilterForm(forms.Form):
@@ -97,6 +99,59 @@ class ReassignForm(forms.Form):
     def __init__(self, *args, engineers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["engineer"].choices = [(p.public_id, str(p)) for p in engineers]
+
+
+class VisitReassignForm(forms.Form):
+    """The whole crew of one visit, one select per engineer the request asks for (the service
+    takes the crew: whoever is left out is taken off the visit)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def __init__(self, *args, crew_size: int = 1, choices=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.crew_size = max(crew_size, 1)
+        for i in range(self.crew_size):
+            label = _("Engineer") if self.crew_size == 1 else _("Engineer %(n)s") % {"n": i + 1}
+            self.fields[f"engineer_{i}"] = forms.ChoiceField(label=label)
+        # The reason after the selects, as a coordinator fills them in.
+        self.order_fields([*self.engineer_fields(), "reason"])
+        self.set_choices(choices)
+
+    def engineer_fields(self) -> list[str]:
+        return [f"engineer_{i}" for i in range(self.crew_size)]
+
+    def set_choices(self, choices) -> None:
+        """Choices may be grouped ("Available", "Unavailable"); a refused form shown again gets
+        the ranked list while keeping what was picked."""
+        for name in self.engineer_fields():
+            self.fields[name].choices = choices
+
+    def engineer_ids(self) -> list[str]:
+        return [self.cleaned_data[name] for name in self.engineer_fields()]
+
+
+class VisitRescheduleForm(forms.Form):
+    """The new start in Japan time (sites are in Japan, whatever zone the coordinator is in)."""
+
+    scheduled_start = forms.CharField(
+        label=_("New start (JST)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+    )
+    reserved_hours = forms.DecimalField(
+        label=_("Reserved hours"),
+        required=False,
+        max_digits=5,
+        decimal_places=2,
+        help_text=_("Blank keeps the hours as they are."),
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+    def clean_scheduled_start(self):
+        value = (self.cleaned_data.get("scheduled_start") or "").strip()
+        try:
+            return datetime.strptime(value[:16], LOCAL_FORMAT).replace(tzinfo=JST)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a date and time.")) from None
 
 
 class DayForm(forms.Form):

@@ -21,6 +21,16 @@ urlpatterns = [
     path(R + "release/", views_requests.release, name="release"),
     path(R + "propose/", views_requests.propose, name="propose"),
     path(R + "proposals/<str:proposal_id>/withdraw/", views_requests.withdraw, name="withdraw"),
+    path(
+        R + "visits/<str:visit_id>/reassign/", views_requests.visit_reassign, name="visit-reassign"
+    ),
+    path(
+        R + "visits/<str:visit_id>/reschedule/",
+        views_requests.visit_reschedule,
+        name="visit-reschedule",
+    ),
+    path(R + "visits/<str:visit_id>/cancel/", views_requests.visit_cancel, name="visit-cancel"),
+    path(R + "visits/<str:visit_id>/undo-step/", views_requests.visit_undo_step, name="visit-undo"),
     path(R + "invoice/", views_billing.invoice_issue, name="invoice-issue"),
     path("billing/", views_billing.billing, name="billing"),
     path("billing/export.csv", views_billing.export_csv, name="export-csv"),

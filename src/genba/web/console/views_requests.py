@@ -10,30 +10,33 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from genba.accounts.models import Role
+from genba.core import clock
+from genba.core.clock import JST
 from genba.core.errors import GenbaError
-from genba.dispatch import availability
+from genba.dispatch import availability, reassign
 from genba.dispatch import services as dispatch_services
-from genba.dispatch.models import EngineerProfile, Proposal, ProposalStatus
-from genba.orders import completeness, selectors
+from genba.dispatch.models import EngineerProfile, Proposal
+from genba.orders import actions, completeness, selectors, visit_services
 from genba.orders import services as order_services
-from genba.orders.models import RequestStatus
+from genba.orders.models import Visit
 from genba.orders.pricing_bridge import quote_for
-from genba.orders.services import CANCELLABLE_CHARGED, CANCELLABLE_FREE
+from genba.pricing.document import plain as plain_decimal
 from genba.web.access import role_required
 from genba.web.console.forms import (
+    LOCAL_FORMAT,
     AskInfoForm,
     CallForm,
     OptionalReasonForm,
     ProposalForm,
     ReasonForm,
+    VisitReassignForm,
+    VisitRescheduleForm,
 )
 from genba.web.console.selectors import timeline
 from genba.web.console.words import action_label, object_label
 from genba.web.errors import attach_problems
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
-DECLINABLE = {RequestStatus.SUBMITTED, RequestStatus.INFO_REQUESTED, RequestStatus.PROPOSED}
+STAFF = actions.STAFF
 
 
 def ask_message(sr, findings) -> str:
@@ -54,18 +57,110 @@ def ask_message(sr, findings) -> str:
 
 
 def _candidates(sr):
-    if sr.status != RequestStatus.SUBMITTED:
+    """Ranked engineers for the proposal form, while the request waits for a proposal."""
+    if sr.status not in actions.PROPOSABLE:
         return [], []
     return availability.search(sr)
 
 
+def _blocked(sr, allowed, errors) -> dict:
+    """Why a step the coordinator expects next is not offered, said where its button would be."""
+    why = {}
+    if sr.status in actions.PROPOSABLE and "propose" not in allowed and errors:
+        why["propose"] = _(
+            "No proposal while an error is open: the customer could not approve it. "
+            "Ask the customer for what is missing, or record what was agreed on the phone."
+        )
+    if sr.status in actions.RELEASABLE and "release" not in allowed:
+        reasons = []
+        if errors:
+            reasons.append(_("Open errors block the release."))
+        if sr.policy.reference_required_before_release and not sr.reference:
+            reasons.append(_("The policy needs the customer's reference before release."))
+        why["release"] = " ".join(str(r) for r in reasons)
+    return why
+
+
+def _engineer_choices(candidates) -> list:
+    """Choices for the reassign selects: the free and qualified first, ranked (closest, then least
+    booked), then the others with why; the service refuses the ones it must."""
+    available, unavailable = candidates
+    free = []
+    for c in available:
+        travel = (
+            _("%(minutes)s min away") % {"minutes": c.travel_minutes}
+            if c.travel_minutes is not None
+            else ""
+        )
+        free.append((c.profile.public_id, " · ".join(p for p in (str(c.profile), travel) if p)))
+    others = [(c.profile.public_id, f"{c.profile} — {'; '.join(c.misses)}") for c in unavailable]
+    choices = []
+    if free:
+        choices.append((_("Available"), free))
+    if others:
+        choices.append((_("Unavailable"), others))
+    return choices
+
+
+def _visit_rows(request, sr, forms) -> list[dict]:
+    """Each visit with what the coordinator may do to it now and the forms for that."""
+    now = clock.now()
+    rows = [
+        {"visit": v, "number": n, "actions": actions.visit_actions(v, request.user, now=now)}
+        for n, v in enumerate(sr.visits.all(), start=1)
+    ]
+    choices = None
+    if any("reassign" in row["actions"] for row in rows):
+        # One search for the request (every visit's window): the ranking the proposal uses.
+        choices = _engineer_choices(availability.search(sr))
+        profile_ids = dict(
+            EngineerProfile.objects.filter(
+                user__in={e.pk for row in rows for e in row["visit"].assigned_engineers.all()}
+            ).values_list("user_id", "public_id")
+        )
+    for row in rows:
+        v, key, allowed = row["visit"], row["visit"].public_id, row["actions"]
+        if "reassign" in allowed:
+            form = forms.get(f"reassign_{key}")
+            if form is None:
+                crew = [profile_ids.get(e.pk, "") for e in v.assigned_engineers.all()]
+                form = VisitReassignForm(
+                    prefix=f"ra-{key}",
+                    crew_size=sr.engineers,
+                    initial={f"engineer_{i}": pid for i, pid in enumerate(crew)},
+                )
+            form.set_choices(choices)
+            row["reassign_form"] = form
+        if "reschedule" in allowed:
+            start = v.scheduled_start.astimezone(JST) if v.scheduled_start else None
+            row["reschedule_form"] = forms.get(f"reschedule_{key}") or VisitRescheduleForm(
+                prefix=f"rs-{key}",
+                initial={
+                    "scheduled_start": start.strftime(LOCAL_FORMAT) if start else "",
+                    "reserved_hours": v.reserved_hours,
+                },
+            )
+        if "cancel" in allowed:
+            row["cancel_form"] = forms.get(f"cancel_{key}") or ReasonForm(prefix=f"vc-{key}")
+        if "undo_step" in allowed:
+            row["undo_form"] = forms.get(f"undo_{key}") or ReasonForm(prefix=f"vu-{key}")
+        row["changeable"] = bool(allowed & {"reassign", "reschedule", "cancel", "undo_step"})
+        row["refused"] = any(
+            row.get(name) is not None and row[name].errors
+            for name in ("reassign_form", "reschedule_form", "cancel_form", "undo_form")
+        )
+    return rows
+
+
 def _page(request, sr, *, forms=None, status=200):
-    """Render the request page; `forms` replaces a form with the bound one that was refused."""
+    """Render the request page; `forms` replaces a form with the bound one that was refused.
+    Every button comes from `allowed_actions` / `visit_actions`: one shown is one that succeeds."""
     language = (translation.get_language() or "en")[:2]
     findings = selectors.request_findings(sr)
-    available, unavailable = _candidates(sr)
+    allowed = actions.allowed_actions(sr, request.user, findings=findings)
+    errors = sum(1 for f in findings if f.severity == completeness.ERROR)
+    available, unavailable = _candidates(sr) if "propose" in allowed else ([], [])
     proposals = list(sr.proposals.all())
-    open_proposal = next((p for p in proposals if p.status == ProposalStatus.OPEN), None)
     forms = forms or {}
     context = {
         "sr": sr,
@@ -74,24 +169,19 @@ def _page(request, sr, *, forms=None, status=200):
             {"severity": f.severity, "code": f.code, "field": f.field, "text": f.message(language)}
             for f in findings
         ],
-        "errors": sum(1 for f in findings if f.severity == completeness.ERROR),
-        "visits": list(sr.visits.all()),
+        "errors": errors,
+        "actions": allowed,
+        "blocked": _blocked(sr, allowed, errors),
+        "visits": _visit_rows(request, sr, forms),
         "proposals": proposals,
-        "open_proposal": open_proposal,
+        "open_proposal": actions.open_proposal(sr),
         "available": available,
         "unavailable": unavailable,
-        "estimate": quote_for(sr, estimate=True) if sr.status == RequestStatus.SUBMITTED else None,
+        "estimate": quote_for(sr, estimate=True) if "propose" in allowed else None,
         "events": [
             {"event": e, "label": action_label(e), "object": object_label(e)} for e in timeline(sr)
         ],
-        "can_ask": sr.status == RequestStatus.SUBMITTED,
-        "can_propose": sr.status == RequestStatus.SUBMITTED,
-        "can_release": sr.status == RequestStatus.APPROVED,
-        "can_decline": sr.status in DECLINABLE,
-        "can_cancel": sr.status in CANCELLABLE_FREE | CANCELLABLE_CHARGED,
-        "cancel_charged": sr.status in CANCELLABLE_CHARGED,
-        "can_call": sr.status
-        not in {RequestStatus.PAID, RequestStatus.CANCELLED, RequestStatus.DECLINED},
+        "cancel_charged": sr.status in actions.CANCELLABLE_CHARGED,
         "ask_form": forms.get("ask") or AskInfoForm(initial={"message": ask_message(sr, findings)}),
         "call_form": forms.get("call") or CallForm(),
         "decline_form": forms.get("decline") or ReasonForm(prefix="decline"),
@@ -244,4 +334,139 @@ def withdraw(request, public_id, proposal_id):
         "withdraw",
         call,
         _("The proposal was withdrawn."),
+    )
+
+
+# --- one visit of an approved or running request ----------------------------------------------
+
+
+def _visit_act(request, public_id, visit_id, form, key, call, success, field_map=None):
+    """As `_act`, for one visit of the request: a refusal is shown under the visit's form (the
+    form's key names the visit) and changes nothing; a visit of another request is 404."""
+    sr = selectors.get_request_for(request.user, public_id, details=False)
+    visit = Visit.objects.filter(request=sr, public_id=visit_id).first()
+    if visit is None:
+        raise Http404
+    if form.is_valid():
+        try:
+            changed = call(visit, form.cleaned_data)
+        except GenbaError as error:
+            attach_problems(form, error, field_map=field_map)
+            messages.error(request, error.message)
+        else:
+            messages.success(request, success(changed))
+            return redirect("console:request", public_id=sr.public_id)
+    return _page(
+        request,
+        selectors.get_request_for(request.user, public_id),
+        forms={f"{key}_{visit.public_id}": form},
+        status=422,
+    )
+
+
+def _active_profiles():
+    return EngineerProfile.objects.filter(active=True, user__is_active=True).select_related("user")
+
+
+def _names(users) -> str:
+    return ", ".join(u.get_full_name() or u.email for u in users)
+
+
+@require_POST
+@role_required(*STAFF)
+def visit_reassign(request, public_id, visit_id):
+    sr = selectors.get_request_for(request.user, public_id, details=False)
+    profiles = {p.public_id: p.user for p in _active_profiles()}
+    form = VisitReassignForm(
+        request.POST,
+        prefix=f"ra-{visit_id}",
+        crew_size=sr.engineers,
+        choices=[(pid, str(user)) for pid, user in profiles.items()],
+    )
+    chosen = []
+
+    def call(visit, data):
+        chosen[:] = [profiles[pid] for pid in form.engineer_ids()]
+        return reassign.visit_reassign(
+            visit=visit, engineers=chosen, by=request.user, reason=data["reason"]
+        )
+
+    return _visit_act(
+        request,
+        public_id,
+        visit_id,
+        form,
+        "reassign",
+        call,
+        lambda visit: _("The visit now goes to %(names)s.") % {"names": _names(chosen)},
+        # The crew's problems (count, fitness) belong next to the first select.
+        field_map={"engineer_ids": "engineer_0"},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def visit_reschedule(request, public_id, visit_id):
+    form = VisitRescheduleForm(request.POST, prefix=f"rs-{visit_id}")
+
+    def call(visit, data):
+        return reassign.visit_reschedule(
+            visit=visit,
+            scheduled_start=data["scheduled_start"],
+            reserved_hours=data["reserved_hours"],
+            by=request.user,
+            reason=data["reason"],
+        )
+
+    return _visit_act(
+        request,
+        public_id,
+        visit_id,
+        form,
+        "reschedule",
+        call,
+        lambda visit: (
+            _("The visit now starts %(when)s JST, for %(hours)s h.")
+            % {
+                "when": f"{visit.scheduled_start.astimezone(JST):%Y-%m-%d %H:%M}",
+                "hours": format(plain_decimal(visit.reserved_hours), "f"),
+            }
+        ),
+        # An engineer who is not free at the new time is a problem of that time.
+        field_map={"engineer_ids": "scheduled_start"},
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def visit_cancel(request, public_id, visit_id):
+    return _visit_act(
+        request,
+        public_id,
+        visit_id,
+        ReasonForm(request.POST, prefix=f"vc-{visit_id}"),
+        "cancel",
+        lambda visit, d: visit_services.visit_cancel(
+            visit=visit, by=request.user, reason=d["reason"]
+        ),
+        lambda visit: _("The visit was cancelled; the other visits go on."),
+    )
+
+
+@require_POST
+@role_required(*STAFF)
+def visit_undo_step(request, public_id, visit_id):
+    return _visit_act(
+        request,
+        public_id,
+        visit_id,
+        ReasonForm(request.POST, prefix=f"vu-{visit_id}"),
+        "undo",
+        lambda visit, d: visit_services.visit_undo_step(
+            visit=visit, by=request.user, reason=d["reason"]
+        ),
+        lambda visit: (
+            _("The last step was undone: the visit is %(status)s again.")
+            % {"status": visit.get_status_display()}
+        ),
     )

@@ -83,6 +83,7 @@ def get_visit_for(user, public_id: str, *, details: bool = True) -> Visit:
     """The visit if it is assigned to the user; otherwise 404, as if it did not exist."""
     qs = assigned_visits(user).select_related(
         "request__site",
+        "request__policy",  # the step window (orders.actions) reads it
         "request__organization",
         "request__local_contact",
         "request__remote_engineer",

@@ -9,18 +9,17 @@ from django.utils.translation import gettext as _
 from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.errors import GenbaError
-from genba.orders.models import VisitStatus
+from genba.orders import actions
 from genba.orders.sign_off import visit_sign_off_signed
 from genba.web.access import role_required
 from genba.web.errors import attach_problems
 from genba.web.field import selectors
 from genba.web.field.forms import JST, LOCAL_FORMAT, SignOffForm
 
-SIGNABLE = {VisitStatus.ON_SITE, VisitStatus.WORKING}
-
 
 @role_required(Role.ENGINEER)
 def sign_off(request, public_id):
+    # The crew is read for `visit_actions` (is this engineer on the visit).
     visit = selectors.get_visit_for(request.user, public_id, details=False)
     if request.method == "POST":
         form = SignOffForm(request.POST)
@@ -48,7 +47,7 @@ def sign_off(request, public_id):
         "req": visit.request,
         "site": visit.request.site,
         "form": form,
-        "signable": visit.status in SIGNABLE,
+        "signable": "sign_off" in actions.visit_actions(visit, request.user),
         "now": clock.now(),
         "nav": "visit",
     }

@@ -12,42 +12,60 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from genba.accounts.models import Role
+from genba.core import clock
+from genba.core.clock import JST
 from genba.core.errors import GenbaError, ValidationFailed
-from genba.orders import visit_services
-from genba.orders.models import CLOSED_STATUSES, RequestStatus, VisitStatus
+from genba.orders import actions, visit_services
 from genba.orders.visit_notes import visit_note_add
 from genba.web.access import role_required
 from genba.web.errors import attach_problems
 from genba.web.field import selectors
 from genba.web.field.forms import NoAccessForm, NoteForm, PhotoForm
 
-RUNNING = {RequestStatus.RELEASED, RequestStatus.IN_PROGRESS}
-# The steps a button may ask for: service, and the message once it is recorded.
+# The steps a button may ask for: the URL's slug, the action name in `visit_actions`, the service,
+# and the message once it is recorded.
 STEPS = {
-    "en-route": (visit_services.visit_en_route, lambda: _("On your way: recorded.")),
+    "en-route": (
+        "en_route",
+        visit_services.visit_en_route,
+        lambda: _("On your way: recorded."),
+    ),
     "arrive": (
+        "arrive",
         visit_services.visit_arrive,
         lambda: _("Arrival recorded. The customer and the remote engineer are told."),
     ),
-    "start-work": (visit_services.visit_start_work, lambda: _("Work started: recorded.")),
+    "start-work": (
+        "start_work",
+        visit_services.visit_start_work,
+        lambda: _("Work started: recorded."),
+    ),
 }
-NO_ACCESS_FROM = {VisitStatus.RELEASED, VisitStatus.EN_ROUTE, VisitStatus.ON_SITE}
+# Every state a step starts from (released, en route, on site).
+STEP_SOURCES = set().union(*actions.STEP_FROM.values())
 
 
-def _steps_now(visit) -> dict:
-    """Which buttons the visit offers now; the services still guard every one of them."""
-    running = visit.request.status in RUNNING
-    status = visit.status
+def _steps_now(visit, user) -> dict:
+    """The buttons the visit offers now: exactly `visit_actions`, which the services guard with.
+    When the day's steps are not open yet, the moment they open (rulebook §3), so that the page
+    says "On my way from 07:00" instead of offering a button that would be refused."""
+    now = clock.now()
+    allowed = actions.visit_actions(visit, user, now=now)
+    request = visit.request
+    opens = None
+    if (
+        request.status in actions.RUNNING
+        and visit.status in STEP_SOURCES
+        and not actions.step_is_due(visit, request.policy, now)
+    ):
+        opens = actions.en_route_opens_at(visit, request.policy)
     return {
-        "running": running,
-        "en_route": running and status == VisitStatus.RELEASED,
-        "arrive": running and status in (VisitStatus.RELEASED, VisitStatus.EN_ROUTE),
-        "start_work": running and status == VisitStatus.ON_SITE,
-        "sign_off": status in (VisitStatus.ON_SITE, VisitStatus.WORKING),
-        "no_access": running and status in NO_ACCESS_FROM,
-        # As visit_note_add and attachment_add decide: not once the request is billed or closed.
-        "notes": status != VisitStatus.CANCELLED
-        and visit.request.status not in CLOSED_STATUSES | {RequestStatus.INVOICED},
+        "running": request.status in actions.RUNNING,
+        "allowed": allowed,
+        "opens": opens,
+        "opens_today": opens is not None
+        and opens.astimezone(JST).date() == now.astimezone(JST).date(),
+        **{name: name in allowed for name in actions.VISIT_ACTIONS},
     }
 
 
@@ -63,7 +81,7 @@ def _page(request, visit, *, note_form=None, photo_form=None, no_access_form=Non
         "req": visit.request,
         "site": visit.request.site,
         "map_url": selectors.map_url(visit.request.site),
-        "steps": _steps_now(visit),
+        "steps": _steps_now(visit, request.user),
         "note_form": note_form or NoteForm(),
         "photo_form": photo_form or PhotoForm(),
         "no_access_form": no_access_form or NoAccessForm(),
@@ -84,7 +102,7 @@ def visit_step(request, public_id, step):
     if step not in STEPS:
         raise Http404
     visit = selectors.get_visit_for(request.user, public_id, details=False)
-    service, done = STEPS[step]
+    service, done = STEPS[step][1:]
     try:
         service(visit=visit, by=request.user)
     except GenbaError as error:

@@ -47,6 +47,10 @@ ACTIONS = {
     "paid": _("Paid"),
     "attachment_added": _("File attached"),
     "expense_added": _("Expense recorded"),
+    "reassigned": _("Another engineer will come"),
+    "rescheduled": _("Visit moved to another time"),
+    "step_undone": _("Engineer's step corrected by the provider"),
+    "start_undone": _("Work start corrected by the provider"),
 }
 OBJECT_LABELS = {
     "servicerequest": _("Request"),

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from genba.accounts.models import Role
 from genba.core.errors import GenbaError, ValidationFailed
+from genba.orders import actions, services
 from genba.orders import selectors as order_selectors
-from genba.orders import services
 from genba.orders.inputs import RequestIn
 from genba.orders.preview import request_preview
 from genba.web.access import role_required
@@ -50,6 +50,14 @@ def _safe_payload(bundle: RequestFormBundle) -> dict:
     return payload
 
 
+def _edit_actions(request, service_request) -> set[str]:
+    """What the form offers: a new request is saved as a draft or submitted; an existing one as
+    its `allowed_actions` say (submitted or proposed: saved only, it is with the provider)."""
+    if service_request is None:
+        return {"edit", "submit"}
+    return actions.allowed_actions(service_request, request.user)
+
+
 def _render_form(request, bundle, service_request=None, *, status=200):
     bundle.is_valid()
     data = bundle.to_input() if bundle.main.is_bound else None
@@ -57,6 +65,9 @@ def _render_form(request, bundle, service_request=None, *, status=200):
         "bundle": bundle,
         "form": bundle.main,
         "sr": service_request,
+        "actions": _edit_actions(request, service_request),
+        # Rulebook §3: a change while a proposal is open withdraws it; the page says so first.
+        "open_proposal": actions.open_proposal(service_request) if service_request else None,
         "nav": "edit" if service_request else "new",
         **_panel(request, bundle, data, service_request),
     }
@@ -70,6 +81,8 @@ def _save(request, bundle: RequestFormBundle, service_request=None):
     data = bundle.to_input()
     if data is None:
         return None
+    offered = _edit_actions(request, service_request)
+    withdrawn = service_request is not None and actions.open_proposal(service_request)
     try:
         if service_request is None:
             saved = services.request_create(by=request.user, data=data)
@@ -78,6 +91,23 @@ def _save(request, bundle: RequestFormBundle, service_request=None):
     except GenbaError as error:
         bundle.attach(error)
         return None
+    if withdrawn:
+        messages.warning(
+            request,
+            _(
+                "Changes to %(id)s saved. The open proposal was withdrawn: the coordinator "
+                "will propose again for the changed request."
+            )
+            % {"id": saved.public_id},
+        )
+        return saved
+    if "submit" not in offered:
+        # Already with the provider (submitted): the change is seen there, nothing to send.
+        messages.success(
+            request,
+            _("Changes to %(id)s saved; the coordinator sees them.") % {"id": saved.public_id},
+        )
+        return saved
     if request.POST.get("action") == "submit":
         try:
             services.request_submit(request=saved, by=request.user)
@@ -106,7 +136,7 @@ def new(request):
 @role_required(Role.CUSTOMER)
 def edit(request, public_id: str):
     service_request = order_selectors.get_request_for(request.user, public_id)
-    if not service_request.is_editable:
+    if "edit" not in actions.allowed_actions(service_request, request.user):
         messages.error(request, _("This request can no longer be changed."))
         return redirect("portal:request", public_id=public_id)
     if request.method == "POST":

@@ -7,14 +7,11 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from genba.accounts.models import Role
+from genba.core import clock
+from genba.orders import actions
 from genba.orders import selectors as order_selectors
-from genba.orders.models import (
-    CLOSED_STATUSES,
-    RequestStatus,
-    VisitStatus,
-)
+from genba.orders.models import CLOSED_STATUSES, RequestStatus
 from genba.orders.pricing_bridge import quote_for
-from genba.orders.services import CANCELLABLE_CHARGED, CANCELLABLE_FREE
 from genba.pricing.engine import PricingError
 from genba.web.access import role_required
 from genba.web.portal import selectors
@@ -27,7 +24,6 @@ from genba.web.portal.forms import (
 )
 from genba.web.portal.request_form import field_anchor
 
-SIGNABLE = {VisitStatus.ON_SITE, VisitStatus.WORKING}
 # Statuses whose estimate is still a plan; afterwards the invoice is what counts.
 ESTIMATED = set(RequestStatus) - CLOSED_STATUSES - {RequestStatus.INVOICED}
 CHECKED = selectors.CHECKED
@@ -70,18 +66,20 @@ def _estimate(service_request):
 
 def detail_context(request, service_request, **forms) -> dict:
     """Everything the request page shows; `forms` replaces a blank form with a bound one that
-    failed, so its errors appear next to its fields."""
+    failed, so its errors appear next to its fields. Its buttons are the customer's
+    `allowed_actions` and `visit_actions`: a button shown is an action that succeeds."""
     user = request.user
     language = (get_language() or "en")[:2]
     findings = order_selectors.request_findings(service_request)
-    editable = service_request.is_editable
+    allowed = actions.allowed_actions(service_request, user, findings=findings)
     status = service_request.status
+    now = clock.now()
     visits = [
         {
             "visit": v,
             "number": n,
             "engineers": [e.get_full_name() or e.email for e in v.assigned_engineers.all()],
-            "signable": v.status in SIGNABLE,
+            "signable": "sign_off" in actions.visit_actions(v, user, now=now),
             "form": forms.get(f"signoff_{v.public_id}")
             or SignOffForm(
                 prefix=f"v-{v.public_id}", initial={"signer_name": user.get_full_name()}
@@ -106,12 +104,11 @@ def detail_context(request, service_request, **forms) -> dict:
         ],
         "errors": sum(f.severity == "error" for f in findings),
         "show_findings": status in CHECKED,
-        "editable": editable,
-        "can_cancel": status in CANCELLABLE_FREE | CANCELLABLE_CHARGED,
-        "cancel_charged": status in CANCELLABLE_CHARGED,
+        "actions": allowed,
+        "open_proposal": actions.open_proposal(service_request),
+        "cancel_charged": status in actions.CANCELLABLE_CHARGED,
         "cancel_form": forms.get("cancel") or CancelForm(),
         "attachment_form": forms.get("attachment") or AttachmentForm(),
-        "can_attach": status not in CLOSED_STATUSES,
         "visits": visits,
         "proposals": proposals,
         "timeline": selectors.timeline(service_request, user.organization_id),
