@@ -66,6 +66,11 @@ def _open_proposal(request):
     return found.public_id if found else "prop_none000000000"
 
 
+def _invoice(request):
+    found = request.invoices.filter(kind="invoice").order_by("-id").first()
+    return found.public_id if found else "inv_none0000000000"
+
+
 def _decline(api, r, v, p):
     if api.user.role == "customer":
         return api.post(
@@ -100,7 +105,8 @@ REQUEST_CALLS = {
         f"/api/v1/requests/{r.public_id}/attachments", {"file": _png(), "kind": "other"}
     ),
     "issue_invoice": lambda a, r, v, p: a.post("invoices", {"request_id": r.public_id}),
-    "mark_paid": lambda a, r, v, p: a.post(f"requests/{r.public_id}/mark-paid"),
+    # Billing records the payment on the request's invoice.
+    "mark_paid": lambda a, r, v, p: a.post(f"invoices/{_invoice(r)}/paid"),
 }
 
 

@@ -36,7 +36,6 @@ PATHS = {
     "/api/v1/requests/{request_id}/record-call",
     "/api/v1/requests/{request_id}/release",
     "/api/v1/requests/{request_id}/decline",
-    "/api/v1/requests/{request_id}/mark-paid",
     "/api/v1/requests/{request_id}/visits/{visit_id}/reassign",
     "/api/v1/requests/{request_id}/visits/{visit_id}/reschedule",
     "/api/v1/requests/{request_id}/visits/{visit_id}/cancel",

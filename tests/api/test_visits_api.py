@@ -15,14 +15,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from genba.billing.services import invoice_issue
 from genba.core import clock
 from genba.core.models import AuditEvent
 from genba.dispatch.models import Booking, BookingStatus, Leave
 from genba.orders import visit_services
 from genba.orders.models import AttachmentKind, RequestStatus, VisitStatus
 from tests.api.helpers import error_fields, problem
-from tests.billing.helpers import completed, issuer
 from tests.dispatch.helpers import engineer
 from tests.orders.helpers import VISIT_START, on_the_day, released, reload, submitted
 
@@ -464,19 +462,3 @@ def test_a_coordinator_declines_a_request(carol_api, alice_api, alice):
 
     assert (body["status"], body["end_reason"]) == ("declined", "Outside our coverage")
     assert problem(carol_api.post(url, {"reason": "Again"}), 409)["code"] == "state"
-
-
-def test_billing_marks_an_invoiced_request_paid(bill_api, alice_api, alice, carol, ken, bill):
-    issuer()
-    request = completed(
-        alice, carol, ken, start="2026-12-01T10:00:00+09:00", signed_off="2026-12-01T12:00:00+09:00"
-    )
-    invoice_issue(request=request, by=bill)
-    url = f"requests/{request.public_id}/mark-paid"
-
-    assert problem(alice_api.post(url), 403)["code"] == "role"
-    assert reload(request).status == RequestStatus.INVOICED
-    body = bill_api.post(url).json()
-
-    assert body["status"] == "paid"
-    assert "mark_paid" not in body["actions"]

@@ -144,18 +144,6 @@ def cancel_request(request, request_id: str, data: Body[ReasonIn | None] = None)
     return _detail(request, request_id)
 
 
-@router.post(
-    "/{request_id}/mark-paid",
-    response=RequestDetailOut,
-    summary="Record the invoice's payment (billing)",
-    openapi_extra=refusals(403, 404, 409),
-)
-def mark_paid(request, request_id: str):
-    target = selectors.get_request_for(request.auth, request_id, details=False)
-    services.request_mark_paid(request=target, by=request.auth)
-    return _detail(request, request_id)
-
-
 def _proposal(request, request_id: str, proposal_id: str) -> Proposal:
     target = selectors.get_request_for(request.auth, request_id, details=False)
     return get_object_or_404(Proposal, request=target, public_id=proposal_id)
