@@ -1,11 +1,11 @@
 """The whole flow through the pages alone, in a real browser, once in English and once in Japanese:
-the customer orders (leaving out the PO number, which the check flags as she types), the coordinator asks for it, the customer adds it,
-the coordinator proposes an engineer, the customer approves, the coordinator releases, the engineer
-arrives and gets the customer's signature, billing issues the invoice, the customer downloads it.
+the customer orders (leaving out the PO number, which the check flags as she types), the coordinator
+asks for it, the customer adds it, the coordinator proposes an engineer, the customer approves, the
+coordinator releases, the engineer sets out and arrives (each step confirmed with a second tap) and
+gets the customer's signature, billing issues the invoice, the customer downloads it.
 
 Buttons are found by their form's action (the same in both languages); what the user reads is
-checked in the user's language through Django's own catalogs.
-"""
+checked in the user's language through Django's own catalogs."""
 
 from __future__ import annotations
 
@@ -70,6 +70,16 @@ def says(page, text: str) -> None:
 
 def click(page, form_action_suffix: str) -> None:
     page.locator(f"form[action$='{form_action_suffix}'] button[type=submit]").first.click()
+    page.wait_for_load_state("networkidle")
+
+
+def confirm_step(page, step: str) -> None:
+    """An engineer's step asks once more: the first tap opens the question, the second sends it."""
+    form = page.locator(f"form[action$='/step/{step}/']")
+    button = form.locator("button[type=submit]")
+    assert not button.is_visible()  # nothing is recorded on the first tap
+    page.locator("details.confirm-step", has=form).locator("summary").click()
+    button.click()
     page.wait_for_load_state("networkidle")
 
 
@@ -177,11 +187,14 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     engineer.click(f"a[href='/field/visits/{visit.public_id}/']")
     engineer.wait_for_load_state("networkidle")
     shoot(engineer, shot + "field-visit")
-    click(engineer, "/step/en-route/")
+    # Arrival is offered only once the engineer is on the way (rulebook §3).
+    assert engineer.locator("form[action$='/step/arrive/']").count() == 0
+    confirm_step(engineer, "en-route")
+    assert Visit.objects.get().status == VisitStatus.EN_ROUTE
     clock.set_now(VISIT_START - timedelta(minutes=10))
-    click(engineer, "/step/arrive/")
+    confirm_step(engineer, "arrive")
     clock.set_now(VISIT_START)
-    click(engineer, "/step/start-work/")
+    confirm_step(engineer, "start-work")
     assert Visit.objects.get().status == VisitStatus.WORKING
     clock.set_now(VISIT_START + timedelta(hours=2, minutes=50))
     engineer.click(f"a[href='/field/visits/{visit.public_id}/sign-off/']")
