@@ -39,6 +39,7 @@ ACTIONS = {
     "note_added": _("Note added"),
     "expense_added": _("Expense added"),
     "photo_id_viewed": _("Photo ID viewed"),
+    "photo_id_deleted": _("Photo ID deleted"),
     "issued": _("Issued"),
 }
 
