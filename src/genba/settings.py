@@ -194,6 +194,8 @@ GENBA_SUPPORT_ADDRESS = env_str("GENBA_SUPPORT_ADDRESS", "support@genba.example"
 GENBA_BASE_URL = env_str("GENBA_BASE_URL", "http://127.0.0.1:8000")
 # Webhooks never go to private, loopback or link-local addresses unless this is on (tests, labs).
 GENBA_WEBHOOKS_ALLOW_PRIVATE = env_bool("GENBA_WEBHOOKS_ALLOW_PRIVATE", False)
+# Webhook URLs must be https:// unless this is on (development: a receiver on http://127.0.0.1).
+GENBA_WEBHOOKS_ALLOW_HTTP = env_bool("GENBA_WEBHOOKS_ALLOW_HTTP", False)
 # E-mail intake keeps each known customer's raw message up to this size (0: none); docs/email-intake.md
 # lists the GENBA_SMTPD_* and GENBA_IMAP_* variables of `genba smtpd` and `genba fetchmail`.
 GENBA_INTAKE_KEEP_RAW_BYTES = env_int("GENBA_INTAKE_KEEP_RAW_BYTES", 1024 * 1024, minimum=0)
