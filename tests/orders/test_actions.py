@@ -14,38 +14,30 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
-from django.http import Http404
 from django.utils import translation
 
 from genba.accounts.models import Role
 from genba.billing.services import credit_note_issue, invoice_issue
 from genba.contracts.models import Policy
 from genba.core import clock
-from genba.core.errors import GenbaError
-from genba.core.models import AuditEvent
-from genba.dispatch import reassign
-from genba.dispatch import services as dispatch
 from genba.orders import services, visit_services
 from genba.orders.actions import REQUEST_ACTIONS, VISIT_ACTIONS, allowed_actions, visit_actions
-from genba.orders.attachments import attachment_add
-from genba.orders.inputs import RequestIn
 from genba.orders.models import RequestStatus, ServiceRequest, Visit, VisitStatus
-from genba.orders.selectors import request_findings, with_details
-from genba.orders.visit_notes import visit_note_add
+from genba.orders.selectors import request_findings
 from tests.billing.helpers import issuer
 from tests.dispatch.helpers import engineer
 from tests.factories import NOW, UserFactory
+from tests.orders.action_calls import (
+    REQUEST_CALLS,
+    VISIT_CALLS,
+    fresh,
+    fresh_visit,
+    judge,
+    try_call,
+)
 from tests.orders.helpers import VISIT_START, approved, new_request, proposed, released, submitted
 
 pytestmark = pytest.mark.django_db
-
-REASON = "Asked by the customer on the phone."
-# A free future time for reschedule: the day after, same hour (both engineers work then).
-LATER = VISIT_START + timedelta(days=1)
-# The smallest PNG attachment_add accepts (it checks the magic bytes).
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 ROLES = (
     "customer",
@@ -83,77 +75,6 @@ def world(alice, bob, carol, ken, bill, provider):
     # coordinator reassigns to.
     yui = engineer(provider, work_days=[0, 1, 2, 3, 4, 5, 6]).user
     return World(alice, bob, carol, admin, ken, yui, bill)
-
-
-class NoTarget(Exception):
-    """The action has no object here (approve without any proposal): it cannot be taken."""
-
-
-class Rollback(Exception):
-    pass
-
-
-def _png():
-    return SimpleUploadedFile("photo.png", PNG, content_type="image/png")
-
-
-def _proposal(request):
-    found = request.proposals.filter(status="open").first() or request.proposals.last()
-    if found is None:
-        raise NoTarget
-    return found
-
-
-def _decline(request, user, w):
-    # The customer declines the open proposal; the provider declines the order itself.
-    if user.role == Role.CUSTOMER:
-        return dispatch.proposal_decline(proposal=_proposal(request), by=user, reason=REASON)
-    return services.request_decline(request=request, by=user, reason=REASON)
-
-
-# Each action name and the one service call that carries it out.
-REQUEST_CALLS = {
-    "edit": lambda r, u, w: services.request_update(
-        request=r, by=u, data=RequestIn(title="Replace the failed disk and the cable")
-    ),
-    "submit": lambda r, u, w: services.request_submit(request=r, by=u),
-    "cancel": lambda r, u, w: services.request_cancel(request=r, by=u, reason=REASON),
-    "approve": lambda r, u, w: dispatch.proposal_approve(proposal=_proposal(r), by=u),
-    "decline": _decline,
-    "withdraw": lambda r, u, w: dispatch.proposal_withdraw(
-        proposal=_proposal(r), by=u, reason=REASON
-    ),
-    "propose": lambda r, u, w: dispatch.proposal_create(request=r, by=u, engineers=[w.engineer]),
-    "ask_info": lambda r, u, w: services.request_ask_info(
-        request=r, by=u, message="Which rack is it in?"
-    ),
-    "record_call": lambda r, u, w: services.request_record_call(
-        request=r, by=u, note="Called the local contact."
-    ),
-    "release": lambda r, u, w: services.request_release(request=r, by=u),
-    "attach": lambda r, u, w: attachment_add(request=r, by=u, upload=_png()),
-    "issue_invoice": lambda r, u, w: invoice_issue(request=r, by=u),
-    "mark_paid": lambda r, u, w: services.request_mark_paid(request=r, by=u),
-}
-VISIT_CALLS = {
-    "reassign": lambda v, u, w: reassign.visit_reassign(
-        visit=v, engineers=[w.other_engineer], by=u, reason=REASON
-    ),
-    "reschedule": lambda v, u, w: reassign.visit_reschedule(
-        visit=v, scheduled_start=LATER, by=u, reason=REASON
-    ),
-    "cancel": lambda v, u, w: visit_services.visit_cancel(visit=v, by=u, reason=REASON),
-    "en_route": lambda v, u, w: visit_services.visit_en_route(visit=v, by=u),
-    "arrive": lambda v, u, w: visit_services.visit_arrive(visit=v, by=u),
-    "start_work": lambda v, u, w: visit_services.visit_start_work(visit=v, by=u),
-    "no_access": lambda v, u, w: visit_services.visit_no_access(visit=v, by=u, reason=REASON),
-    "sign_off": lambda v, u, w: visit_services.visit_sign_off(
-        visit=v, by=u, signer_name="Taro Yamada"
-    ),
-    "undo_step": lambda v, u, w: visit_services.visit_undo_step(visit=v, by=u, reason=REASON),
-    "notes": lambda v, u, w: visit_note_add(visit=v, by=u, text="Disk 3 replaced."),
-    "photos": lambda v, u, w: visit_services.visit_photo_add(visit=v, by=u, upload=_png()),
-}
 
 
 def test_every_action_name_has_its_service():
@@ -342,73 +263,27 @@ STATES = {
 }
 
 
-def _fresh(request_pk):
-    return with_details(ServiceRequest.objects.filter(pk=request_pk)).get()
-
-
-def _fresh_visit(visit_pk):
-    visit = Visit.objects.get(pk=visit_pk)
-    visit.request = _fresh(visit.request_id)
-    return visit
-
-
-def _last_audit_row():
-    # Every service that changes something writes its audit row: a call that left the last row
-    # where it was changed nothing.
-    return AuditEvent.objects.order_by("-id").values_list("id", flat=True).first()
-
-
-def _try(call) -> tuple[str, str]:
-    """Run the call in a savepoint that is always rolled back: ("done" | "repeat" | "refused", why)."""
-    before = _last_audit_row()
-    result: tuple[str, str] = ("refused", "")
-    moment = clock.now()
-    try:
-        with transaction.atomic():
-            try:
-                call()
-            except (GenbaError, Http404, NoTarget) as refusal:
-                result = ("refused", f"{type(refusal).__name__}: {refusal}")
-            else:
-                changed = _last_audit_row() != before
-                result = ("done", "") if changed else ("repeat", "")
-            raise Rollback
-    except Rollback:
-        pass
-    finally:
-        clock.set_now(moment)
-    return result
-
-
 def _disagreements(w, request_pk, visit_pk) -> list[str]:
     found = []
     for role in ROLES:
         user = getattr(w, role)
-        listed = allowed_actions(_fresh(request_pk), user)
+        listed = allowed_actions(fresh(request_pk), user)
         for action in REQUEST_ACTIONS:
-            outcome, why = _try(
+            outcome, why, _ = try_call(
                 lambda action=action, user=user: REQUEST_CALLS[action](
                     ServiceRequest.objects.get(pk=request_pk), user, w
                 )
             )
-            found += _judge(role, f"request.{action}", action in listed, outcome, why)
-        listed = visit_actions(_fresh_visit(visit_pk), user)
+            found += judge(role, f"request.{action}", action in listed, outcome, why)
+        listed = visit_actions(fresh_visit(visit_pk), user)
         for action in VISIT_ACTIONS:
-            outcome, why = _try(
+            outcome, why, _ = try_call(
                 lambda action=action, user=user: VISIT_CALLS[action](
                     Visit.objects.get(pk=visit_pk), user, w
                 )
             )
-            found += _judge(role, f"visit.{action}", action in listed, outcome, why)
+            found += judge(role, f"visit.{action}", action in listed, outcome, why)
     return found
-
-
-def _judge(role, action, listed, outcome, why) -> list[str]:
-    if listed and outcome != "done":
-        return [f"{role} {action}: offered, but the service {outcome} it {why}"]
-    if not listed and outcome == "done":
-        return [f"{role} {action}: not offered, but the service accepted it"]
-    return []
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -430,12 +305,12 @@ def test_on_my_way_is_offered_from_the_policy_window_and_not_a_minute_before(wor
     engineer = world.engineer
 
     _at(VISIT_START - window - timedelta(minutes=1))
-    assert "en_route" not in visit_actions(_fresh_visit(visit.pk), engineer)
-    outcome, why = _try(lambda: visit_services.visit_en_route(visit=visit, by=engineer))
+    assert "en_route" not in visit_actions(fresh_visit(visit.pk), engineer)
+    outcome, why, _ = try_call(lambda: visit_services.visit_en_route(visit=visit, by=engineer))
     assert outcome == "refused" and "Too early" in why
 
     _at(VISIT_START - window)
-    assert {"en_route", "no_access"} <= visit_actions(_fresh_visit(visit.pk), engineer)
+    assert {"en_route", "no_access"} <= visit_actions(fresh_visit(visit.pk), engineer)
     visit_services.visit_en_route(visit=visit, by=engineer)
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.EN_ROUTE
     assert ServiceRequest.objects.get(pk=request.pk).status == RequestStatus.IN_PROGRESS
@@ -445,10 +320,10 @@ def test_a_listed_action_that_the_service_refuses_is_reported(world):
     """The check itself can fail: an action offered where the service refuses it is named."""
     request = submitted(world.customer)
     _at(NOW)
-    outcome, why = _try(
-        lambda: services.request_release(request=_fresh(request.pk), by=world.coordinator)
+    outcome, why, _ = try_call(
+        lambda: services.request_release(request=fresh(request.pk), by=world.coordinator)
     )
-    assert _judge("coordinator", "request.release", True, outcome, why) == [
+    assert judge("coordinator", "request.release", True, outcome, why) == [
         "coordinator request.release: offered, but the service refused it "
         "TransitionRefused: No engineer is released without the customer's approval."
     ]

@@ -19,8 +19,15 @@ from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
 from genba.core.transitions import announce, require_role, require_status
-from genba.dispatch.bookings import BookingConflict, booking_window, cancel_booking, lock_engineers
+from genba.dispatch.bookings import (
+    BookingConflict,
+    booking_window,
+    cancel_booking,
+    conflict_for,
+    lock_engineers,
+)
 from genba.dispatch.models import Booking, BookingStatus
+from genba.dispatch.places import site_point
 from genba.dispatch.services import refuse_unfit
 from genba.orders import actions
 from genba.orders.models import Visit
@@ -50,6 +57,20 @@ def _confirmed(visit: Visit) -> list[Booking]:
         .filter(visit=visit, status=BookingStatus.CONFIRMED)
         .select_related("engineer", "visit__request__organization")
     )
+
+
+def _refuse_overlaps(engineers, request, start, end, *, ignore=()) -> None:
+    """Each engineer's other confirmed bookings, those of this request's other visits included.
+
+    refuse_unfit (availability) leaves out the request's own bookings, which is right for a
+    proposal (it replaces them) but not for one visit moved or given to someone: the same engineer
+    on the request's next visit is as busy as on any other (found by
+    tests/orders/test_state_machine.py: a reschedule onto the engineer's other visit was accepted)."""
+    point = site_point(request.site)
+    for engineer in engineers:
+        reason = conflict_for(engineer, start, end, point, ignore=ignore)
+        if reason:
+            raise BookingConflict(reason, code="booking_conflict")
 
 
 def _raise_sequence(visit: Visit) -> None:
@@ -84,6 +105,7 @@ def visit_reassign(*, visit: Visit, engineers: list, by, reason: str = "") -> Vi
     lock_engineers([b.engineer for b in current] + crew)
     start, end = booking_window(visit, request.policy)
     refuse_unfit(request, added, windows=[(start, end)])
+    _refuse_overlaps(added, request, start, end)
     for booking in removed:
         cancel_booking(booking, by=by, reason=reason)
     made = []
@@ -184,6 +206,7 @@ def visit_reschedule(
     current = _confirmed(visit)
     lock_engineers([b.engineer for b in current])
     refuse_unfit(request, [b.engineer for b in current], windows=[(start, end)])
+    _refuse_overlaps([b.engineer for b in current], request, start, end, ignore=current)
     visit.reserved_hours_defaulted = False
     visit.save(update_fields=["scheduled_start", "reserved_hours", "reserved_hours_defaulted"])
     try:

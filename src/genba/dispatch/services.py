@@ -13,7 +13,12 @@ from genba.core import clock
 from genba.core.errors import FieldProblem, NotAllowed, TransitionRefused, ValidationFailed
 from genba.core.transitions import lock, move, require_role, require_status
 from genba.dispatch import bookings
-from genba.dispatch.bookings import BookingConflict, booking_window, conflict_for
+from genba.dispatch.bookings import (
+    BookingConflict,
+    booking_window,
+    conflict_for,
+    neighbour_conflict,
+)
 from genba.dispatch.models import Booking, BookingStatus, Proposal, ProposalStatus
 from genba.dispatch.places import site_point
 from genba.orders import actions
@@ -84,12 +89,25 @@ def _hold(proposal: Proposal, request: ServiceRequest, engineers: list) -> None:
     confirmed bookings block an engineer), but an engineer already confirmed elsewhere at that time
     is refused now rather than at approval."""
     point = site_point(request.site)
+    # The proposal's own holds, per engineer: two visits of one request whose windows overlap
+    # cannot both be his or hers. Only confirmed bookings are checked by conflict_for, and
+    # approval confirms these together, so without this an engineer would be confirmed twice at
+    # once (found by tests/orders/test_state_machine.py; PostgreSQL's exclusion constraint would
+    # then refuse the approval itself, leaving an offer that can never be accepted).
+    held: dict[int, list] = {}
     for visit in request.visits.exclude(status=VisitStatus.CANCELLED).exclude(scheduled_start=None):
         start, end = booking_window(visit, request.policy)
         for engineer in engineers:
-            reason = conflict_for(engineer, start, end, point)
+            reason = conflict_for(engineer, start, end, point) or neighbour_conflict(
+                start,
+                end,
+                point,
+                held.get(engineer.pk, []),
+                engineer.get_full_name() or engineer.email,
+            )
             if reason:
                 raise BookingConflict(reason, code="booking_conflict")
+            held.setdefault(engineer.pk, []).append((start, end, point))
             Booking.objects.create(
                 engineer=engineer,
                 visit=visit,
