@@ -6,11 +6,21 @@ It may run twice (at-least-once delivery): a recipient already mailed for that e
 
 Calendar attachments (calendar.py) are built per recipient: each invitation names its recipient
 as an attendee. Engineers are never sent a rate, an estimate or an amount.
+
+Headers are built from people's text (a request title goes into the subject): `email_message` is
+where every message Genba sends is put together (notifications here, intake's replies), and it
+passes every header through `header_text`, so a title "x\r\nBcc: ..." is one line of subject, not
+a second header. Each recipient's message is sent on its own: one that cannot be sent is logged and
+the others still go; `notify_event` then fails the job, naming what was not sent (run again, it
+sends only those: the rest are recorded as sent).
 """
 
 from __future__ import annotations
 
+import logging
+import unicodedata
 from collections.abc import Iterable
+from contextvars import ContextVar
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -27,6 +37,63 @@ from genba.messaging.calendar import APPROVED_STATUSES, cancellation, invitation
 from genba.messaging.models import Notification
 from genba.messaging.texts import CALENDAR_NOTE, MISSING, NO_FINDINGS, REASON, TEXTS
 from genba.orders.models import ServiceRequest, Visit
+
+logger = logging.getLogger(__name__)
+
+# Long enough for "[req_…] <a 200-character title>" and the Notification.subject column (300).
+SUBJECT_MAX = 300
+# Other headers (References of a long thread): a bound, not a format rule (mail folds long lines).
+HEADER_MAX = 10000
+# Bidirectional overrides and isolates: they make a subject display other than it reads.
+_BIDI = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
+
+
+def header_text(value, limit: int = SUBJECT_MAX) -> str:
+    """Text fit for one e-mail header: control characters (CR, LF, NUL, tab, DEL, C1 controls) and
+    line or paragraph separators become spaces, runs of spaces one space, bidi overrides go, and
+    the result is at most `limit` characters (ending with "…" when cut)."""
+    text = str(value or "").translate(_BIDI)
+    text = "".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text)
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def email_message(
+    subject: str,
+    body: str,
+    from_email: str,
+    to: list[str],
+    *,
+    headers: dict[str, str] | None = None,
+    reply_to: list[str] | None = None,
+) -> EmailMessage:
+    """The one place an outgoing message is built: every header value, address and name goes
+    through `header_text` (the body is free text and keeps its lines)."""
+
+    def address(value: str) -> str:
+        return header_text(value, HEADER_MAX)
+
+    return EmailMessage(
+        header_text(subject, SUBJECT_MAX),
+        body,
+        address(from_email),
+        [address(a) for a in to],
+        reply_to=[address(a) for a in reply_to or []],
+        headers={
+            header_text(name, 100): header_text(value, HEADER_MAX)
+            for name, value in (headers or {}).items()
+        },
+    )
+
+
+class UndeliveredMessages(Exception):
+    """Some messages of a job could not be sent (each logged); the others were."""
+
+
+# The messages of the running notify_event that could not be sent (None outside one).
+_undelivered: ContextVar[list[str] | None] = ContextVar("undelivered", default=None)
 
 
 def _url(role: str | None, request, *, visit=None, invoice=None) -> str:
@@ -115,7 +182,10 @@ def send(
 
     `attachments`, and any of `values`, may be a function of the recipient: an invitation names
     its recipient, a time is written in the recipient's zone. `{calendar}` in a text says what
-    calendar attachment the recipient got (or nothing)."""
+    calendar attachment the recipient got (or nothing).
+
+    A message that cannot be built or sent is logged and skipped (not recorded as sent): the other
+    recipients still get theirs."""
     sent = 0
     to = list(to)
     roles = _roles(to)
@@ -124,30 +194,25 @@ def send(
         unique = f"{key}:{recipient.email}"
         if Notification.objects.filter(key=unique).exists():
             continue
-        subject, body = TEXTS[kind][language]
-        files = list(attachments(recipient) if callable(attachments) else attachments)
-        fields = {
-            "ref": request.public_id,
-            "title": request.title or request.public_id,
-            "url": _url(roles.get(recipient.email.lower()), request, visit=visit, invoice=invoice),
-            **{
-                name: value(recipient) if callable(value) else value
-                for name, value in values.items()
-            },
-        }
-        if "{findings}" in body:
-            fields["findings"] = _findings(request, language)
-        if "{calendar}" in body:
-            fields["calendar"] = _calendar_note(files, language)
-        message = EmailMessage(
-            subject.format(**fields),
-            body.format(**fields),
-            settings.DEFAULT_FROM_EMAIL,
-            [recipient.email],
-        )
-        for name, content, mimetype in files:
-            message.attach(name, content, mimetype)
-        message.send()
+        try:
+            message = _message(
+                kind,
+                language,
+                recipient,
+                request,
+                attachments,
+                url=_url(roles.get(recipient.email.lower()), request, visit=visit, invoice=invoice),
+                values=values,
+            )
+            message.send()
+        except Exception as exc:
+            # One recipient's bad address, a refused message or a template that fails for one
+            # recipient must not keep the others from hearing.
+            logger.exception("notification %s to %s not sent (%s)", kind, recipient.email, key)
+            undelivered = _undelivered.get()
+            if undelivered is not None:
+                undelivered.append(f"{kind} to {recipient.email}: {type(exc).__name__}: {exc}")
+            continue
         try:
             with transaction.atomic():
                 Notification.objects.create(
@@ -164,7 +229,48 @@ def send(
     return sent
 
 
+def _message(kind, language, recipient, request, attachments, *, url, values) -> EmailMessage:
+    subject, body = TEXTS[kind][language]
+    files = list(attachments(recipient) if callable(attachments) else attachments)
+    fields = {
+        "ref": request.public_id,
+        "title": request.title or request.public_id,
+        "url": url,
+        **{name: value(recipient) if callable(value) else value for name, value in values.items()},
+    }
+    if "{findings}" in body:
+        fields["findings"] = _findings(request, language)
+    if "{calendar}" in body:
+        fields["calendar"] = _calendar_note(files, language)
+    message = email_message(
+        subject.format(**fields),
+        body.format(**fields),
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+    )
+    for name, content, mimetype in files:
+        message.attach(name, content, mimetype)
+    return message
+
+
 def notify_event(event_id: int) -> int:
+    """Send the event's messages; returns how many were sent now. When some could not be sent,
+    all the others are sent first and then UndeliveredMessages says which: the job shows as
+    failed, and running it again sends only those."""
+    undelivered: list[str] = []
+    token = _undelivered.set(undelivered)
+    try:
+        sent = _notify_event(event_id)
+    finally:
+        _undelivered.reset(token)
+    if undelivered:
+        raise UndeliveredMessages(
+            f"event {event_id}: {sent} sent, {len(undelivered)} not sent: " + "; ".join(undelivered)
+        )
+    return sent
+
+
+def _notify_event(event_id: int) -> int:
     event = AuditEvent.objects.filter(pk=event_id).first()
     if event is None:
         return 0

@@ -46,6 +46,7 @@ from genba.accounts.models import Role, User
 from genba.core.errors import GenbaError
 from genba.messaging.intake import template
 from genba.messaging.intake.models import InboundMessage, Outcome
+from genba.messaging.notify import email_message
 from genba.orders import selectors, services
 from genba.orders.actions import SUBMITTABLE
 from genba.orders.attachments import attachment_add
@@ -557,13 +558,16 @@ def _new_message_id() -> str:
     return make_msgid(idstring="intake", domain=domain)
 
 
-def _send_after_commit(email_message: EmailMessage) -> None:
+def _send_after_commit(outgoing: EmailMessage) -> None:
+    """`outgoing` is built by notify.email_message, like every message Genba sends: its subject
+    is the sender's text, so its headers are sanitised there."""
+
     def send() -> None:
         try:
-            email_message.send()
+            outgoing.send()
         except Exception:
             # The request is stored; only the answer is lost. Logged for the operator.
-            logger.exception("intake: could not send the answer to %s", email_message.to)
+            logger.exception("intake: could not send the answer to %s", outgoing.to)
 
     transaction.on_commit(send)
 
@@ -644,7 +648,7 @@ def _process(
         inbound.save(update_fields=["outcome", "note", "reply_message_id"])
         reply_subject = f"Re: {clean_subject(subject)}" if clean_subject(subject) else "Re:"
         _send_after_commit(
-            EmailMessage(
+            email_message(
                 reply_subject[:300],
                 REFUSAL.format(sender=sender),
                 settings.GENBA_SUPPORT_ADDRESS,
@@ -749,7 +753,7 @@ def _apply(
     base = clean_subject(subject) or _t("default_subject", language)
     reply_subject = f"[{request.public_id}] {base}" if request is not None else f"Re: {base}"
     _send_after_commit(
-        EmailMessage(
+        email_message(
             reply_subject[:300],
             report.body(user, request),
             settings.GENBA_SUPPORT_ADDRESS,
