@@ -22,3 +22,11 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405
 # On SQLite, tests use a file (not memory) so that concurrency tests can open a second connection.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405
+
+# The API limits stay on, high enough that no ordinary test (nor the fuzzing run, all from
+# 127.0.0.1 in one process) meets them; tests/security/test_throttle_api.py sets tiny ones.
+# The login lockout (django-axes) keeps its real limits: tests sign in through the form or use
+# force_login, which axes does not count.
+GENBA_API_RATE_PER_TOKEN = "1000000/m"
+GENBA_API_RATE_PER_IP = "1000000/m"
+GENBA_API_AUTH_FAILURES_PER_IP = "1000000/m"

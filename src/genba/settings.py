@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -26,6 +29,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",  # login lockout (docs/security.md)
+    "csp",  # Content-Security-Policy; its check flags settings in the pre-4.0 format
     "ninja",  # its Swagger UI files are served from here, not from a CDN
     "genba.core",
     "genba.accounts",
@@ -49,10 +54,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost after the security headers, so every answer (static files, 429s) carries them.
+    "csp.middleware.CSPMiddleware",
+    "genba.web.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before authentication: a flood of made-up tokens costs a cache increment, not a query.
+    "genba.core.ratelimit.ApiRateLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "genba.web.middleware.ViewerLocaleMiddleware",
@@ -60,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "genba.api.fallbacks.ProblemMethodNotAllowedMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "genba.urls"
@@ -76,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -112,6 +125,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+# django-axes first: it refuses a locked-out (e-mail, address) pair before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
@@ -172,6 +190,98 @@ EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, minimum=1)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Genba <support@genba.example>")
 # Minutes before an SLA target when the visit counts as at risk (the invoice deadline: six times it).
 GENBA_SLA_WARNING_MINUTES = env_int("GENBA_SLA_WARNING_MINUTES", 60, minimum=1)
+
+# --- Throttling (docs/security.md). Login: after GENBA_LOGIN_FAILURE_LIMIT wrong passwords for one
+# e-mail address from one client address, that pair waits GENBA_LOGIN_COOLOFF_MINUTES (each further
+# failure meanwhile restarts the wait). Attempts are rows in the database, so every app server sees them.
+AXES_FAILURE_LIMIT = env_int("GENBA_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GENBA_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = (
+    True  # successful logins are not logged per row (the table would only grow)
+)
+AXES_USERNAME_FORM_FIELD = "username"  # the login forms' field (it holds the e-mail address)
+AXES_USERNAME_CALLABLE = "genba.web.lockout.username"
+AXES_CLIENT_IP_CALLABLE = "genba.core.ratelimit.client_ip"
+AXES_VERBOSE = False  # no banner at every start: commands print their own one-line results
+AXES_LOCKOUT_CALLABLE = "genba.web.lockout.locked_out"
+# Reverse proxies in front of the app servers that append the client to X-Forwarded-For (docs/deploy.md:
+# 1 behind nginx). 0: the TCP peer is the client. Lockouts and rate limits key on this address.
+GENBA_TRUSTED_PROXIES = env_int("GENBA_TRUSTED_PROXIES", 0, minimum=0)
+
+_RATE = re.compile(r"^\d+/\d*[smhd]$")
+
+
+def _rate(name: str, default: str) -> str:
+    """A django-ratelimit rate ("300/m", "20/10m"); empty turns that limit off."""
+    value = (env_str(name, default) or "").strip()
+    if value and not _RATE.match(value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate: use COUNT/PERIOD, e.g. 300/m, 20/10m, 5000/h"
+        )
+    return value
+
+
+# API (and calendar feed) calls per bearer token, per client address, and failed token checks per
+# address; a refused call is 429 problem+json with Retry-After.
+GENBA_API_RATE_PER_TOKEN = _rate("GENBA_API_RATE_PER_TOKEN", "300/m")
+GENBA_API_RATE_PER_IP = _rate("GENBA_API_RATE_PER_IP", "600/m")
+GENBA_API_AUTH_FAILURES_PER_IP = _rate("GENBA_API_AUTH_FAILURES_PER_IP", "20/10m")
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_FAIL_OPEN = True  # an unreachable cache lets calls through (logged), it does not 429 all
+
+# The counters' cache: this process's memory (one app server), or Redis shared by all of them.
+REDIS_URL = env_str("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "genba",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Content-Security-Policy (django-csp 4 format) and Permissions-Policy. No 'unsafe-inline':
+# pages load their scripts and styles from /static/ and carry no style attributes; an inline
+# <script>/<style> must use nonce="{{ request.csp_nonce }}". The one exception is a hash for the
+# admin change list's <style> block (tests/security/test_throttle_headers.py pins it to Django's).
+ADMIN_CHANGELIST_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE, ADMIN_CHANGELIST_STYLE_HASH],
+        # data: for the SVG icons of the admin and the API docs (Swagger UI) and for signatures.
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    },
+}
+# The engineer's photo field asks for the rear camera (capture="environment"); nothing else may use
+# a device sensor, a payment sheet or the location.
+GENBA_PERMISSIONS_POLICY = {
+    "camera": ("self",),
+    "microphone": (),
+    "geolocation": (),
+    "payment": (),
+    "usb": (),
+    "serial": (),
+    "bluetooth": (),
+    "hid": (),
+    "midi": (),
+    "magnetometer": (),
+    "gyroscope": (),
+    "accelerometer": (),
+    "display-capture": (),
+    "browsing-topics": (),
+}
 
 LOGGING = {
     "version": 1,

@@ -16,6 +16,7 @@ from genba.api.quotes import router as quotes_router
 from genba.api.requests import router as requests_router
 from genba.api.schemas import MeOut
 from genba.api.sites import router as sites_router
+from genba.api.unexpected import on_unexpected_error
 from genba.api.visits import router as visits_router
 from genba.api.webhooks import router as webhooks_router
 from genba.core.errors import GenbaError
@@ -38,6 +39,8 @@ api.add_exception_handler(GenbaError, problems.on_genba_error)
 api.add_exception_handler(Http404, problems.on_not_found)
 api.add_exception_handler(AuthenticationError, problems.on_auth_error)
 api.add_exception_handler(HttpError, problems.on_http_error)
+# Anything else: 500 problem+json (traceback logged), in production as in development.
+api.add_exception_handler(Exception, on_unexpected_error)
 
 api.add_router("/requests", requests_router)
 api.add_router("", sites_router)
