@@ -96,6 +96,7 @@ class _Finder(ast.NodeVisitor):
     def __init__(self):
         self.found: list[tuple[int, str]] = []
         self.dicts: list[set[str]] = []
+        self.classes: list[ast.ClassDef] = []
 
     def _scope(self, node):
         self.dicts.append(_dict_names(node))
@@ -104,13 +105,29 @@ class _Finder(ast.NodeVisitor):
 
     visit_Module = visit_FunctionDef = visit_AsyncFunctionDef = _scope
 
+    def visit_ClassDef(self, node):
+        self.classes.append(node)
+        self.generic_visit(node)
+        self.classes.pop()
+
+    def _own_field_of_a_plain_class(self, target) -> bool:
+        """`self.status = ...` in a class that is no model (an error's HTTP status, say)."""
+        if not (isinstance(target.value, ast.Name) and target.value.id == "self" and self.classes):
+            return False
+        bases = [ast.unparse(b) for b in self.classes[-1].bases]
+        return not any(b.endswith("Model") for b in bases)
+
     def _flag(self, node, what):
         self.found.append((node.lineno, what))
 
     def _assignment(self, node):
         value = getattr(node, "value", None)
         for target in _targets(node):
-            if isinstance(target, ast.Attribute) and target.attr == "status":
+            if (
+                isinstance(target, ast.Attribute)
+                and target.attr == "status"
+                and not self._own_field_of_a_plain_class(target)
+            ):
                 # x.status += ... makes a new value from the old: never exempt.
                 if isinstance(node, ast.AugAssign) or not _is_exempt_value(value):
                     self._flag(node, f"{ast.unparse(target)} = ...")
@@ -190,6 +207,11 @@ def sneak(request, visit, qs, pk, to_state):
     qs.update(status=to_state)
     ServiceRequest.objects.bulk_update([request], ["title", "status"])
     ServiceRequest.objects.update_or_create(pk=pk, defaults={"status": "paid"})
+
+
+class Visit(models.Model):
+    def close(self):
+        self.status = "cancelled"
 """
 
 ALLOWED = """
@@ -208,6 +230,11 @@ def fine(organization, delivery, to_state, solve, proven):
     ServiceRequest.objects.filter(status=RequestStatus.DRAFT).update(title="x")
     # request.status = "paid" in a comment is no write
     return "request.status = 'paid'"
+
+
+class Refused(ValueError):
+    def __init__(self, status: int = 422):
+        self.status = status
 """
 
 
@@ -223,6 +250,7 @@ def test_a_planted_write_is_caught(tmp_path):
         "qs.update(status=...)",
         "bulk_update(..., ['status'])",
         "update_or_create(defaults={'status': ...})",
+        "self.status = ...",
     ]
 
 
