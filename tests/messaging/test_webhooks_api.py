@@ -141,16 +141,16 @@ def test_a_bad_url_is_refused_naming_url(alice_api, url, code):
 @pytest.mark.parametrize(
     "url",
     [
-        "http://127.0.0.1:8000/hook",
-        "http://localhost/hook",
-        "http://api.localhost/hook",
-        "http://10.0.0.5/hook",
-        "http://192.168.1.10/hook",
-        "http://169.254.169.254/latest/meta-data/",
-        "http://[::1]/hook",
-        "http://[::ffff:127.0.0.1]/hook",
-        "http://0.0.0.0/hook",
-        "http://2130706433/hook",  # 127.0.0.1 as one number
+        "https://127.0.0.1:8000/hook",
+        "https://localhost/hook",
+        "https://api.localhost/hook",
+        "https://10.0.0.5/hook",
+        "https://192.168.1.10/hook",
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::1]/hook",
+        "https://[::ffff:127.0.0.1]/hook",
+        "https://0.0.0.0/hook",
+        "https://2130706433/hook",  # 127.0.0.1 as one number
     ],
 )
 def test_a_private_host_is_refused_unless_the_setting_allows_it(alice_api, url):

@@ -27,6 +27,8 @@ from tests.orders.helpers import approved, new_request, reload, submitted
 pytestmark = pytest.mark.django_db
 
 ALLOW_PRIVATE = override_settings(GENBA_WEBHOOKS_ALLOW_PRIVATE=True)
+# The plain-http receivers on 127.0.0.1 need both development flags (private address, http://).
+LOCAL_HTTP = override_settings(GENBA_WEBHOOKS_ALLOW_PRIVATE=True, GENBA_WEBHOOKS_ALLOW_HTTP=True)
 
 
 class Receiver:
@@ -81,7 +83,7 @@ class Receiver:
 @pytest.fixture
 def receiver():
     server = Receiver()
-    with ALLOW_PRIVATE:
+    with LOCAL_HTTP:
         yield server
     server.close()
 
@@ -383,7 +385,7 @@ def test_a_receiver_that_is_down_is_a_failed_attempt(alice, django_capture_on_co
     down = Receiver()
     url = down.url
     down.close()
-    with ALLOW_PRIVATE:
+    with LOCAL_HTTP:
         endpoint_for(alice, url)
         with django_capture_on_commit_callbacks(execute=True):
             submitted(alice)

@@ -27,12 +27,17 @@ router = Router(tags=["webhooks"])
 Url = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
 Description = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 EventType = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+# The rules themselves are the service's (messaging.webhooks.delivery.check_url), for every path.
+URL_RULES = (
+    "An https:// URL (http:// only where the server sets GENBA_WEBHOOKS_ALLOW_HTTP, for "
+    "development), to a public address, without user name or password."
+)
 
 
 class WebhookIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    url: Url
+    url: Url = Field(description=URL_RULES)
     event_types: list[EventType] = Field(max_length=50)
     description: Description = ""
 
@@ -42,7 +47,7 @@ class WebhookPatchIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    url: Url | None = None
+    url: Url | None = Field(None, description=URL_RULES)
     event_types: list[EventType] | None = Field(None, max_length=50)
     description: Description | None = None
     active: bool | None = None

@@ -63,6 +63,11 @@ def allow_private() -> bool:
     return bool(getattr(settings, "GENBA_WEBHOOKS_ALLOW_PRIVATE", False))
 
 
+def allow_http() -> bool:
+    """Plain http:// only for development (a receiver on the developer's machine, the tests)."""
+    return bool(getattr(settings, "GENBA_WEBHOOKS_ALLOW_HTTP", False))
+
+
 def forbidden_address(address: str) -> bool:
     """Loopback, private, link-local (cloud metadata), CGNAT, multicast, reserved, unspecified:
     anything that is not a global unicast address."""
@@ -73,7 +78,8 @@ def forbidden_address(address: str) -> bool:
 
 
 def check_url(url: str) -> tuple[str, str, int]:
-    """The URL's form: http(s), a host, no credentials. Returns (scheme, host, port)."""
+    """The URL's form: https (http only with GENBA_WEBHOOKS_ALLOW_HTTP), a host, no credentials.
+    Returns (scheme, host, port)."""
     if any(c.isspace() or ord(c) < 32 for c in url):
         raise UrlRefused(_("The URL may not contain spaces or control characters."), "invalid")
     try:
@@ -83,7 +89,14 @@ def check_url(url: str) -> tuple[str, str, int]:
         raise UrlRefused(_("Not a valid URL: %(error)s.") % {"error": exc}) from None
     scheme = parts.scheme.lower()
     if scheme not in SCHEMES:
-        raise UrlRefused(_("Only http:// and https:// URLs are allowed."), "scheme")
+        if allow_http():
+            raise UrlRefused(_("Only http:// and https:// URLs are allowed."), "scheme")
+        raise UrlRefused(_("The URL must start with https://."), "scheme")
+    # A payload names the customer's requests, sites and people, and its signature proves only
+    # who sent it: over plain http anyone on the way reads it. Checked at registration and again
+    # on every send, so an endpoint registered while the flag was on gets nothing once it is off.
+    if scheme == "http" and not allow_http():
+        raise UrlRefused(_("The URL must start with https://."), "https_required")
     if not (parts.path + parts.query).isascii():
         raise UrlRefused(_("Percent-encode non-ASCII characters in the path and query."), "invalid")
     if parts.username is not None or parts.password is not None:
