@@ -25,8 +25,11 @@ def run_genba(args, tmp_path: Path, **env):
 
 def test_secret_key_is_required_when_debug_is_off(tmp_path):
     result = run_genba(["check"], tmp_path)
-    assert result.returncode != 0
-    assert "SECRET_KEY is required" in result.stderr
+    assert result.returncode == 2
+    # One line naming the setting, no traceback (issue 11).
+    assert result.stderr == (
+        "genba: SECRET_KEY is not set (set it in the environment; see docs/deploy.md)\n"
+    )
 
 
 def test_debug_generates_a_key_once_and_keeps_it(tmp_path):
