@@ -129,7 +129,9 @@ def test_the_500_problem_is_in_the_callers_language(alice, monkeypatch):
     monkeypatch.setattr(User, "get_full_name", crash)
     _, token = ApiToken.issue(user=alice)
     client = Client(
-        HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_ACCEPT_LANGUAGE="ja", raise_request_exception=False
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+        HTTP_ACCEPT_LANGUAGE="ja",
+        raise_request_exception=False,
     )
     response = client.get("/api/v1/me")
     assert response.status_code == 500
