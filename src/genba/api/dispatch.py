@@ -14,6 +14,7 @@ from genba.accounts.models import Role
 from genba.api.documents import request_detail_document
 from genba.api.problems import refusals
 from genba.api.schemas import AvailabilityOut, EngineerOut2, ReasonIn, RequestDetailOut
+from genba.core.bounds import MultiLineText, PublicIdText
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch import availability, services
@@ -26,16 +27,16 @@ router = Router(tags=["dispatch (coordinators)"])
 
 
 class ProposeIn(BaseModel):
-    engineer_ids: list[str] = Field(min_length=1, max_length=10)
-    message: str = Field("", max_length=5000)
+    engineer_ids: list[PublicIdText()] = Field(min_length=1, max_length=10)
+    message: MultiLineText(5000) = ""
 
 
 class MessageIn(BaseModel):
-    message: str = Field("", max_length=5000)
+    message: MultiLineText(5000) = ""
 
 
 class CallIn(BaseModel):
-    note: str = Field(max_length=5000)
+    note: MultiLineText(5000)
 
 
 def _staff(request) -> None:

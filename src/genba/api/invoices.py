@@ -22,6 +22,7 @@ from genba.billing.exports import invoices_csv
 from genba.billing.models import InvoiceLine
 from genba.billing.pdf import render_invoice_pdf
 from genba.billing.templatetags.billing_format import document_zone
+from genba.core.bounds import MultiLineText, Page, PageSize, PublicIdText
 from genba.core.transitions import require_role
 from genba.orders import services as order_services
 from genba.orders.selectors import get_request_for
@@ -31,16 +32,16 @@ router = Router(tags=["invoices"])
 
 class InvoiceFilters(BaseModel):
     year: int | None = Field(None, ge=2000, le=2100)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
+    page: Page = 1
+    page_size: PageSize = 25
 
 
 class IssueIn(BaseModel):
-    request_id: str = Field(min_length=3, max_length=40)
+    request_id: PublicIdText()
 
 
 class CreditIn(BaseModel):
-    reason: str = Field(max_length=2000)
+    reason: MultiLineText(2000)
 
 
 def _in(zone):

@@ -6,7 +6,9 @@ from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Router
 
+from genba.api.parser import refusal_response
 from genba.api.problems import problem_response
+from genba.core.json_limits import MAX_JSON_BYTES, body_too_large
 from genba.pricing.document import dumps, parse_text, quote_to_dict
 from genba.pricing.engine import PricingError, price
 
@@ -36,8 +38,12 @@ def _problems(lines: list[str]) -> HttpResponse:
     },
 )
 def create_quote(request):
-    # The CLI's own reader: numbers as Decimal (no float enters the price path), NaN refused.
-    parsed, problems = parse_text(request.body or b"null")
+    # The CLI's own reader: numbers as Decimal (no float enters the price path), NaN refused, and
+    # the JSON limits of genba.core.bounds (a body too large is 413 before it is read).
+    body = request.body or b"null"
+    if len(body) > MAX_JSON_BYTES:
+        return refusal_response(body_too_large())
+    parsed, problems = parse_text(body)
     if problems:
         return _problems(problems)
     try:

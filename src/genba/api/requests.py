@@ -17,6 +17,7 @@ from genba.api import idempotency
 from genba.api.documents import request_detail_document, request_document
 from genba.api.problems import refusals
 from genba.api.schemas import AttachmentOut, ReasonIn, RequestDetailOut, RequestPage, SignOffIn
+from genba.core.bounds import FilterInstant, Page, PageSize, SearchText
 from genba.dispatch import services as dispatch_services
 from genba.dispatch.models import Proposal
 from genba.orders import selectors, services, visit_services
@@ -28,12 +29,16 @@ router = Router(tags=["requests"])
 
 
 class RequestFilters(Schema):
-    status: list[RequestStatus] = Field(default_factory=list, description="one or more statuses")
-    q: str = Field("", max_length=100, description="search id, title, reference")
-    created_after: datetime | None = None
-    created_before: datetime | None = None
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
+    # Bounded like every input (genba.core.bounds): one line of search text without control
+    # characters, dates the database can compare, a page number that stays an offset it can take.
+    status: list[RequestStatus] = Field(
+        default_factory=list, max_length=20, description="one or more statuses"
+    )
+    q: SearchText = Field("", description="search id, title, reference")
+    created_after: FilterInstant | None = None
+    created_before: FilterInstant | None = None
+    page: Page = 1
+    page_size: PageSize = 25
 
 
 def _aware(moment: datetime) -> datetime:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from pydantic import AwareDatetime
 from pydantic import BaseModel as Schema
+
+from genba.core.bounds import MultiLineText, RecordedInstant, SingleLineText
 
 
 class FindingOut(Schema):
@@ -182,13 +183,14 @@ class RequestPage(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: MultiLineText(2000) = ""
 
 
 class SignOffIn(Schema):
-    signer_name: str = ""
-    # Aware only: a naive time cannot be compared with the clock (it was a 500).
-    signed_at: AwareDatetime | None = None
+    signer_name: SingleLineText(200) = ""
+    # Aware only: a naive time cannot be compared with the clock (it was a 500); and within the
+    # window of genba.core.bounds (a year back to a day ahead), the service says "not in future".
+    signed_at: RecordedInstant | None = None
 
 
 class MeOut(Schema):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.db.models import F, QuerySet
@@ -24,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Body, File, Query, Router, Schema
 from ninja.files import UploadedFile
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from genba.accounts.models import Role
 from genba.api import idempotency
@@ -38,6 +37,14 @@ from genba.api.schemas import (
     VisitDocOut,
     VisitPage,
 )
+from genba.core.bounds import (
+    FilterInstant,
+    MultiLineText,
+    Page,
+    PageSize,
+    PlannedInstant,
+    ReservedHours,
+)
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch.models import EngineerProfile
@@ -45,7 +52,7 @@ from genba.dispatch.reassign import visit_reassign, visit_reschedule
 from genba.orders import selectors, visit_services
 from genba.orders.actions import STAFF
 from genba.orders.models import Visit, VisitStatus
-from genba.orders.visit_notes import visit_note_add
+from genba.orders.visit_notes import NOTE_MAX_CHARS, visit_note_add
 
 router = Router(tags=["visits"])
 
@@ -95,13 +102,13 @@ def _document(request, visit_id: str) -> dict:
 
 class VisitFilters(Schema):
     status: list[VisitStatus] = Field(default_factory=list, description="one or more statuses")
-    scheduled_after: datetime | None = Field(None, description="scheduled start at or after")
-    scheduled_before: datetime | None = Field(None, description="scheduled start before")
+    scheduled_after: FilterInstant | None = Field(None, description="scheduled start at or after")
+    scheduled_before: FilterInstant | None = Field(None, description="scheduled start before")
     order: Literal["scheduled_start", "-scheduled_start"] = Field(
         "scheduled_start", description="by scheduled start; '-scheduled_start' for latest first"
     )
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
+    page: Page = 1
+    page_size: PageSize = 25
 
 
 def _aware(moment: datetime) -> datetime:
@@ -217,8 +224,12 @@ def sign_off(request, visit_id: str, data: Body[SignOffIn | None] = None):
     )
 
 
+NoteText = MultiLineText(NOTE_MAX_CHARS)
+ReasonText = MultiLineText(2000)
+
+
 class NoteIn(Schema):
-    text: str = ""
+    text: NoteText = ""
 
 
 @router.post(
@@ -275,13 +286,14 @@ class ReassignIn(Schema):
     engineer_ids: list[str] = Field(
         min_length=1, max_length=10, description="the whole crew: engineer ids as in /engineers"
     )
-    reason: str = Field("", max_length=2000)
+    reason: ReasonText = ""
 
 
 class RescheduleIn(Schema):
-    scheduled_start: AwareDatetime
-    reserved_hours: Decimal | None = Field(None, description="unchanged when left out")
-    reason: str = Field("", max_length=2000)
+    # The planning window of genba.core.bounds, as for a new request's visits.
+    scheduled_start: PlannedInstant
+    reserved_hours: ReservedHours | None = Field(None, description="unchanged when left out")
+    reason: ReasonText = ""
 
 
 @router.post(

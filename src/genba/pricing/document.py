@@ -1,5 +1,9 @@
 """The `genba quote` document of rulebook §9: read and check it, write the priced result back.
 
+Documents are read within the limits of genba.core.bounds (size, nesting, number literals): a
+literal such as 1e1000000 is never converted (that froze a worker) but kept as a NumberOutOfRange,
+which every number check refuses naming its field; yen are at most bounds.MAX_YEN.
+
 `parse_document()` collects every problem of a document ("visits[0].completed_at: required when
 outcome is completed") and returns a QuoteRequest only when there is none: nothing is priced from a
 document with a problem. Numbers are Decimal end to end: JSON is read with parse_float=Decimal and
@@ -18,6 +22,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from genba.core.bounds import MAX_YEN
+from genba.core.json_limits import JsonRefused, NumberOutOfRange, load_json
 from genba.pricing.engine import OUTCOMES, TAX_TREATMENTS, Expense, Quote, VisitInput
 from genba.pricing.policy import (
     PRESET_KEYS,
@@ -36,6 +42,9 @@ _VISIT_KEYS = frozenset(
 )
 _EXPENSE_KEYS = ("description", "amount")
 _INSTANT_EXAMPLE = "e.g. 2026-12-04T16:00:00+09:00"
+# A year of daily visits, and a page of receipts per visit: bounds on the work one document asks.
+MAX_VISITS = 366
+MAX_EXPENSES = 100
 # The same rules as the policy defaults they stand in for (§2: positive and at most 24 hours, 1-10).
 _reserved_hours = SETTINGS["default_reserved_hours"]
 _engineers = SETTINGS["default_engineers"]
@@ -53,12 +62,9 @@ class QuoteRequest:
 
 
 def loads(text: str | bytes) -> Any:
-    """JSON with every non-integer number as an exact Decimal; NaN and Infinity are refused."""
-    return json.loads(text, parse_float=Decimal, parse_constant=_refuse_constant)
-
-
-def _refuse_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    """JSON with every non-integer number as an exact Decimal; NaN and Infinity are refused; a
+    number literal out of bounds stays a NumberOutOfRange (refused by the field that holds it)."""
+    return load_json(text, decimals=True, keep_big_numbers=True)
 
 
 def parse_text(text: str | bytes) -> tuple[QuoteRequest | None, list[str]]:
@@ -67,6 +73,10 @@ def parse_text(text: str | bytes) -> tuple[QuoteRequest | None, list[str]]:
         data = loads(text)
     except UnicodeDecodeError:
         return None, ["document: not UTF-8 text"]
+    except JsonRefused as exc:  # too large, too deep, NaN, a NUL in a string
+        if exc.field != "body":
+            return None, [f"{exc.field}: {exc.message}"]
+        return None, [f"document: not valid JSON ({exc.message})"]
     except ValueError as exc:  # json.JSONDecodeError is a ValueError
         return None, [f"document: not valid JSON ({exc})"]
     return parse_document(data)
@@ -94,6 +104,8 @@ def parse_document(data: Any) -> tuple[QuoteRequest | None, list[str]]:
         problems.append("visits: must be a list of visits")
     elif not raw_visits:
         problems.append("visits: at least one visit")
+    elif len(raw_visits) > MAX_VISITS:
+        problems.append(f"visits: at most {MAX_VISITS} visits")
     else:
         for index, raw in enumerate(raw_visits):
             visit = _visit(raw, f"visits[{index}]", problems)
@@ -150,7 +162,7 @@ def _rates(raw: Any, problems: list[str]) -> dict[str, int] | None:
             continue
         yen = _yen(value)
         if yen is None:
-            problems.append(f"rates.{skill}: must be a positive whole number of yen")
+            problems.append(f"rates.{skill}: {_yen_problem(value)}")
             ok = False
         else:
             rates[skill] = yen
@@ -240,6 +252,9 @@ def _expenses(raw: Any, path: str, problems: list[str]) -> tuple[Expense, ...]:
     if not isinstance(raw, list):
         problems.append(f"{path}: must be a list of expenses")
         return ()
+    if len(raw) > MAX_EXPENSES:
+        problems.append(f"{path}: at most {MAX_EXPENSES} expenses")
+        return ()
     expenses = []
     for index, item in enumerate(raw):
         where = f"{path}[{index}]"
@@ -252,21 +267,32 @@ def _expenses(raw: Any, path: str, problems: list[str]) -> tuple[Expense, ...]:
             problems.append(f"{where}.description: required (what was paid for)")
         amount = _yen(item.get("amount"))
         if amount is None:
-            problems.append(f"{where}.amount: must be a positive whole number of yen")
+            problems.append(f"{where}.amount: {_yen_problem(item.get('amount'))}")
         if isinstance(description, str) and description.strip() and amount is not None:
             expenses.append(Expense(description.strip(), amount))
     return tuple(expenses)
 
 
 def _yen(value: Any) -> int | None:
-    """A positive whole number of yen (30000 or 30000.0), else None."""
-    if value is None:
+    """A whole number of yen from 1 to MAX_YEN (30000 or 30000.0), else None."""
+    if value is None or isinstance(value, bool):
+        return None
+    # Compared before any conversion: int() of a Decimal such as 1E+400 writes out every digit.
+    if isinstance(value, int | Decimal) and not 0 < value <= MAX_YEN:
         return None
     try:
         yen = as_whole(value)
     except ValueError:
         return None
-    return yen if yen > 0 else None
+    return yen if 0 < yen <= MAX_YEN else None
+
+
+def _yen_problem(value: Any) -> str:
+    """Why `_yen` refused a value."""
+    too_big = isinstance(value, NumberOutOfRange) or (
+        isinstance(value, int | Decimal) and not isinstance(value, bool) and value > MAX_YEN
+    )
+    return f"must be at most {MAX_YEN} yen" if too_big else "must be a positive whole number of yen"
 
 
 def _instant(value: Any, path: str, problems: list[str]) -> datetime | None:

@@ -12,6 +12,8 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 TOKYO = ZoneInfo("Asia/Tokyo")
+# Numbers in a mail (hours, counts, urgency) longer than this are unreadable, not computed with.
+MAX_DIGITS = 6
 BULLET = re.compile(r"^\s*(?:[-*•・●○◆◇■□▪►▶‣◦+]+|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳])\s*")
 
 
@@ -114,6 +116,10 @@ def parse_hours(value: str) -> Decimal | None:
         text,
     )
     minutes = re.fullmatch(r"(\d+)\s*(?:m|min|mins|minutes|分)", text)
+    # More digits than any duration has: unreadable (quantizing 10**40 raises, and the schema's
+    # bound would refuse it anyway).
+    if any(len(group or "") > MAX_DIGITS for m in (match, minutes) if m for group in m.groups()):
+        return None
     try:
         if minutes:
             hours = Decimal(minutes.group(1)) / 60
@@ -374,7 +380,9 @@ def parse_count(value: str) -> int | None:
     text = nfkc(value).casefold().strip()
     numbers = re.findall(r"-?\d+", text)
     if len(numbers) == 1:
-        return int(numbers[0])
+        # A count of more digits than any count has is unreadable (int() of thousands of digits
+        # raises); RequestIn bounds the rest.
+        return int(numbers[0]) if len(numbers[0].lstrip("-")) <= MAX_DIGITS else None
     if numbers:
         return None
     for word, number in _NUMBER_WORDS.items():
@@ -387,6 +395,8 @@ def parse_urgency(value: str) -> int | None:
     text = nfkc(value).casefold()
     digits = re.findall(r"\d+", text)
     if digits:
+        if len(digits[0]) > MAX_DIGITS:
+            return None
         number = int(digits[0])
         return number if 1 <= number <= 4 else None
     for number, pattern in (

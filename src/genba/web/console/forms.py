@@ -1,4 +1,8 @@
-"""The console's forms: they parse input only; the services decide."""
+"""The console's forms: they parse input only; the services decide.
+
+Text and times carry the bounds of genba.core.bounds (the same checks as the API's schemas): no
+control characters (line breaks only in text areas), a new start within the planning window.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import Policy
+from genba.core.bounds import (
+    OutOfBounds,
+    check_planned,
+    multi_line_validator,
+    single_line_validator,
+)
 from genba.core.clock import JST
 from genba.core.prefectures import normalize_prefecture
 from genba.web.console.selectors import INBOX_STATUSES, SORTS
@@ -20,7 +30,12 @@ LOCAL_FORMAT = "%Y-%m-%dT%H:%M"
 class InboxFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False)
     customer = forms.ChoiceField(label=_("Customer"), required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        validators=[single_line_validator(100)],
+    )
     sort = forms.ChoiceField(label=_("Sort by"), required=False)
 
     def __init__(self, *args, organizations=(), **kwargs):
@@ -50,6 +65,7 @@ class AskInfoForm(forms.Form):
         label=_("Message to the customer"),
         widget=forms.Textarea(attrs={"rows": 8}),
         max_length=TEXT,
+        validators=[multi_line_validator(TEXT)],
         required=False,
         help_text=_("Written in the customer's language; edit it freely before sending."),
     )
@@ -57,13 +73,19 @@ class AskInfoForm(forms.Form):
 
 class CallForm(forms.Form):
     note = forms.CharField(
-        label=_("Call note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=TEXT
+        label=_("Call note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT,
+        validators=[multi_line_validator(TEXT)],
     )
 
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=TEXT
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT,
+        validators=[multi_line_validator(TEXT)],
     )
 
 
@@ -72,6 +94,7 @@ class OptionalReasonForm(forms.Form):
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT,
+        validators=[multi_line_validator(TEXT)],
         required=False,
     )
 
@@ -82,6 +105,7 @@ class ProposalForm(forms.Form):
         label=_("Message with the proposal"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=TEXT,
+        validators=[multi_line_validator(TEXT)],
         required=False,
     )
 
@@ -94,7 +118,12 @@ class ProposalForm(forms.Form):
 
 class ReassignForm(forms.Form):
     engineer = forms.ChoiceField(label=_("Move to"))
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        validators=[single_line_validator(500)],
+    )
 
     def __init__(self, *args, engineers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +134,12 @@ class VisitReassignForm(forms.Form):
     """The whole crew of one visit, one select per engineer the request asks for (the service
     takes the crew: whoever is left out is taken off the visit)."""
 
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        validators=[single_line_validator(500)],
+    )
 
     def __init__(self, *args, crew_size: int = 1, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -144,14 +178,23 @@ class VisitRescheduleForm(forms.Form):
         decimal_places=2,
         help_text=_("Blank keeps the hours as they are."),
     )
-    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        required=False,
+        validators=[single_line_validator(500)],
+    )
 
     def clean_scheduled_start(self):
         value = (self.cleaned_data.get("scheduled_start") or "").strip()
         try:
-            return datetime.strptime(value[:16], LOCAL_FORMAT).replace(tzinfo=JST)
+            moment = datetime.strptime(value[:16], LOCAL_FORMAT).replace(tzinfo=JST)
         except ValueError:
             raise forms.ValidationError(_("Enter a date and time.")) from None
+        try:
+            return check_planned(moment)  # the window the API's VisitIn keeps
+        except OutOfBounds as error:
+            raise forms.ValidationError(error.message, code=error.code) from None
 
 
 class DayForm(forms.Form):
@@ -168,6 +211,7 @@ class CreditNoteForm(forms.Form):
         label=_("Why is this invoice credited?"),
         widget=forms.Textarea(attrs={"rows": 2}),
         max_length=2000,
+        validators=[multi_line_validator(2000)],
     )
 
 
@@ -242,7 +286,9 @@ class PolicyForm(forms.ModelForm):
 
 
 class ZoneForm(forms.Form):
-    name = forms.CharField(label=_("Zone name"), max_length=100)
+    name = forms.CharField(
+        label=_("Zone name"), max_length=100, validators=[single_line_validator(100)]
+    )
     travel_required = forms.BooleanField(label=_("Travel and accommodation needed"), required=False)
 
 
@@ -255,7 +301,12 @@ class AreaForm(forms.Form):
         required=False,
         help_text=_("JIS X 0402, five digits; blank for the whole prefecture"),
     )
-    municipality_name = forms.CharField(label=_("Municipality"), max_length=60, required=False)
+    municipality_name = forms.CharField(
+        label=_("Municipality"),
+        max_length=60,
+        required=False,
+        validators=[single_line_validator(60)],
+    )
 
     def __init__(self, *args, zones=(), **kwargs):
         super().__init__(*args, **kwargs)

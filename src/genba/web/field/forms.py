@@ -1,4 +1,7 @@
-"""Forms of the engineer's pages. They only shape input; the services decide what is valid."""
+"""Forms of the engineer's pages. They only shape input; the services decide what is valid.
+
+Text and times carry the bounds of genba.core.bounds, the checks the API's schemas make.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,12 @@ from datetime import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from genba.core.bounds import (
+    OutOfBounds,
+    check_recorded,
+    multi_line_validator,
+    single_line_validator,
+)
 from genba.core.clock import JST
 from genba.orders.visit_notes import NOTE_MAX_CHARS
 
@@ -17,6 +26,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("New note"),
         max_length=NOTE_MAX_CHARS,
+        validators=[multi_line_validator(NOTE_MAX_CHARS)],
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Saved with the time and your name; earlier notes stay as they are."),
     )
@@ -34,6 +44,8 @@ class NoAccessForm(forms.Form):
     reason = forms.CharField(
         label=_("Why was there no access?"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        # Visit.ended_reason is a text column: bounded like the request's long texts.
+        validators=[multi_line_validator(20000)],
         help_text=_("E.g. entry refused at security, no local contact, prerequisites missing."),
     )
 
@@ -42,6 +54,7 @@ class SignOffForm(forms.Form):
     signer_name = forms.CharField(
         label=_("Customer's name"),
         max_length=200,
+        validators=[single_line_validator(200)],
         help_text=_("The person at the site who approves the work."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -57,6 +70,7 @@ class SignOffForm(forms.Form):
         label=_("Or type the signature"),
         required=False,
         max_length=200,
+        validators=[single_line_validator(200)],
         help_text=_("When drawing is not possible: the customer types his or her name."),
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
@@ -66,6 +80,10 @@ class SignOffForm(forms.Form):
         if not value:
             return None
         try:
-            return datetime.strptime(value[:16], LOCAL_FORMAT).replace(tzinfo=JST)
+            moment = datetime.strptime(value[:16], LOCAL_FORMAT).replace(tzinfo=JST)
         except ValueError:
             raise forms.ValidationError(_("Enter a date and time.")) from None
+        try:
+            return check_recorded(moment)  # the service then says "not in the future" itself
+        except OutOfBounds as error:
+            raise forms.ValidationError(error.message, code=error.code) from None

@@ -1,4 +1,8 @@
-"""The portal's forms. The request form itself is in request_form.py (it maps onto RequestIn)."""
+"""The portal's forms. The request form itself is in request_form.py (it maps onto RequestIn).
+
+Text fields carry the bounds of genba.core.bounds (no control characters; line breaks only in
+text areas), the same checks RequestIn makes, so a page refuses what the API refuses.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import SkillLevel
+from genba.core.bounds import https_validator, multi_line_validator, single_line_validator
 from genba.orders.models import AttachmentKind, RequestStatus, Urgency
 
 
@@ -19,16 +24,23 @@ class RequestFilterForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
+        validators=[single_line_validator(100)],
         widget=forms.TextInput(
             attrs={"type": "search", "placeholder": _("ID, title, PO number or site")}
         ),
     )
 
 
-def _text(label, *, max_length=200, help_text="", textarea=False, **attrs):
+def _text(label, *, max_length=200, help_text="", textarea=False, validators=(), **attrs):
     widget = forms.Textarea(attrs={"rows": 3, **attrs}) if textarea else forms.TextInput(attrs)
+    bound = multi_line_validator if textarea else single_line_validator
     return forms.CharField(
-        label=label, required=False, max_length=max_length, help_text=help_text, widget=widget
+        label=label,
+        required=False,
+        max_length=max_length,
+        help_text=help_text,
+        widget=widget,
+        validators=[bound(max_length), *validators],
     )
 
 
@@ -86,6 +98,7 @@ class RequestForm(forms.Form):
     site_maps_url = _text(
         _("Map link"),
         max_length=500,
+        validators=[https_validator],
         help_text=_("A Google Maps share link (https://maps.app.goo.gl/…)."),
     )
     site_is_datacenter = forms.BooleanField(label=_("The site is a data center"), required=False)
@@ -166,7 +179,10 @@ class PaperworkRowForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Reason"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[multi_line_validator(2000)],
     )
 
 
@@ -175,6 +191,7 @@ class CancelForm(forms.Form):
         label=_("Reason for cancelling"),
         required=False,
         max_length=2000,
+        validators=[multi_line_validator(2000)],
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -184,6 +201,7 @@ class SignOffForm(forms.Form):
         label=_("Signed off by"),
         required=False,
         max_length=200,
+        validators=[single_line_validator(200)],
         help_text=_("The name of your person who accepts the work; blank for your own name."),
     )
 
@@ -199,5 +217,6 @@ class TokenForm(forms.Form):
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
+        validators=[single_line_validator(100)],
         help_text=_("Where the token is used, e.g. “ServiceNow integration”."),
     )
