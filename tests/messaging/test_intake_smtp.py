@@ -513,7 +513,7 @@ def test_a_value_the_request_cannot_hold_is_left_out_and_named(smtp_port, alice)
     request = ServiceRequest.objects.get()
     assert request.reference == ""
     [reply] = replies_to("alice@acme.example")
-    assert "reference: String should have at most 100 characters" in reply.body
+    assert "reference: At most 100 characters." in reply.body  # genba.core.bounds, gettext
     assert request.title == "Order: disk replacement"  # no Title line: the subject
 
 
