@@ -103,10 +103,17 @@ def sees_prices(user) -> bool:
 
 def visit_fields(visit, user, now) -> dict:
     """A visit's own fields and what `user` may do on it now. `visit.request` must be loaded."""
+    try:
+        actions = sorted(visit_actions(visit, user, now=now))
+    except OverflowError:
+        # The step window is computed from the start: one stored near the year 1 (behind the
+        # input schemas) has none, and the visit offers no action until its start is corrected
+        # (its request carries request.start.out_of_range). The list around it still answers.
+        actions = []
     return {
         "id": visit.public_id,
         **{name: getattr(visit, name) for name in VISIT_FIELDS},
-        "actions": sorted(visit_actions(visit, user, now=now)),
+        "actions": actions,
     }
 
 

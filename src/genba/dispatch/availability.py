@@ -26,6 +26,7 @@ from genba.orders.selectors import policy_rules, request_facts
 SKILL_RANK = {"entry": 0, "senior": 1, "specialist": 2}
 _NEIGHBOURHOOD = timedelta(hours=12)
 _LONGEST = timedelta(hours=25)  # 24 reserved hours at most, plus grace
+_MARGIN = timedelta(days=8)  # beyond every instant a search derives from a window
 
 
 @dataclass
@@ -94,10 +95,19 @@ def blocking_reasons(request: ServiceRequest, engineers, windows=None) -> list[s
 def assess(request: ServiceRequest, *, engineers=None, windows=None) -> list[Candidate]:
     """Every active engineer (or only `engineers`) judged against the request's visits, or against
     `windows` (a reschedule's new times)."""
-    windows = [
-        Window(start, end, localtime(start), localtime(end))
-        for start, end in (windows if windows is not None else _windows(request))
-    ]
+    try:
+        windows = [
+            Window(start, end, localtime(start), localtime(end))
+            for start, end in (windows if windows is not None else _windows(request))
+        ]
+        for w in windows:
+            # Every instant the search derives (neighbours, leave, the week) lies within a week
+            # or so of a window: near the years 1 and 9999 (a row stored behind the input
+            # schemas) it cannot be computed, and no engineer can be judged free for it.
+            w.start - _MARGIN, w.end + _MARGIN  # noqa: B018
+        unreadable = False
+    except OverflowError:
+        windows, unreadable = [], True
     point = site_point(request.site)
     facts = request_facts(request)
     zone = coverage_for(facts.site, policy_rules(request.policy)) if facts.site else None
@@ -161,6 +171,13 @@ def assess(request: ServiceRequest, *, engineers=None, windows=None) -> list[Can
     words = _Words(request, zone)
     candidates = []
     for profile in profiles:
+        if unreadable:
+            # Not "no scheduled visit": a visit exists and nobody may be booked on it until its
+            # start is corrected (the request carries request.start.out_of_range).
+            candidate = Candidate(profile)
+            candidate.block(words.unreadable)
+            candidates.append(candidate)
+            continue
         candidate = _judge(
             profile, windows, point, zone, words, leaves[profile.user_id], bookings[profile.user_id]
         )
@@ -257,6 +274,7 @@ class _Words:
             self.covers = _("covers zone %(zone)s") % {"zone": zone.zone}
             self.not_covering = _("does not cover zone %(zone)s") % {"zone": zone.zone}
         self.no_visit = _("the request has no scheduled visit")
+        self.unreadable = _("a visit's stored start cannot be read; correct it first")
         self.not_working = _("not working %(when)s")
         self.leave = _("on leave %(day)s")
         self.away = _("%(minutes)s min away")

@@ -44,15 +44,24 @@ def instance_for_date(day: date, *, time_limit_s: int = 10) -> dict:
         point = site_point(request.site)
         if point is None:
             continue  # no place to travel to: left to the coordinator
-        window_start, window_end = booking_window(visit, request.policy)
+        try:
+            window_start, window_end = booking_window(visit, request.policy)
+            times = (
+                window_start.astimezone(JST).isoformat(),
+                window_end.astimezone(JST).isoformat(),
+            )
+        except (ArithmeticError, ValueError):
+            # A stored start or hours the clock cannot reach (issue 11): left to the coordinator,
+            # whose request page names the value to correct; the day's other requests are planned.
+            continue
         requests.append(
             {
                 "id": request.public_id,
                 "skill_level": request.skill_level,
                 "languages": sorted(request.languages or []),
                 "engineers": request.engineers,
-                "start": window_start.astimezone(JST).isoformat(),
-                "end": window_end.astimezone(JST).isoformat(),
+                "start": times[0],
+                "end": times[1],
                 "site": {"lat": point[0], "lng": point[1]},
             }
         )

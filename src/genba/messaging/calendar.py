@@ -9,6 +9,7 @@ a rate, an estimate or an amount: engineers read them too (rulebook §7).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import timedelta
 from email.utils import parseaddr
@@ -20,6 +21,7 @@ from genba.core import clock
 from genba.dispatch.places import site_point
 from genba.orders.models import RequestStatus, VisitStatus
 
+logger = logging.getLogger(__name__)
 PRODID = "-//Genba//Field visits//EN"
 
 # The one rule of "the customer approved": a calendar says CONFIRMED for these requests only.
@@ -72,9 +74,20 @@ def _attendee(email: str, name: str, *, on_site: bool) -> vCalAddress:
     return attendee
 
 
+def _end(visit, minimum_hours):
+    """The reservation's end; the start itself when a stored value makes it incomputable (a start
+    at the very end of the year 9999, hours that are NaN): a feed or an invitation never fails
+    for one visit (issue 11), and the request's findings name the value to correct."""
+    try:
+        hours = max(visit.reserved_hours, minimum_hours)
+        return visit.scheduled_start + timedelta(seconds=int(hours * 3600))
+    except (ArithmeticError, ValueError, TypeError):
+        logger.warning("visit %s: stored start or hours cannot be read", visit.public_id)
+        return visit.scheduled_start
+
+
 def visit_event(visit, *, status: str) -> Event:
     request = visit.request
-    hours = max(visit.reserved_hours, request.policy.minimum_hours)
     event = Event()
     # Stable per visit, so that a later invitation updates the same calendar entry...
     event.add("uid", f"{visit.public_id}@genba")
@@ -82,7 +95,7 @@ def visit_event(visit, *, status: str) -> Event:
     event.add("sequence", visit.calendar_sequence)
     event.add("dtstamp", clock.now())
     event.add("dtstart", visit.scheduled_start)
-    event.add("dtend", visit.scheduled_start + timedelta(seconds=int(hours * 3600)))
+    event.add("dtend", _end(visit, request.policy.minimum_hours))
     event.add("summary", f"[{request.public_id}] {request.title or 'On-site visit'}")
     if request.site is not None:
         event.add("location", request.site.address_line)

@@ -33,6 +33,12 @@ Choices where the rulebook is silent (kept here so the docs can quote them):
   prefix and no whitespace); "https://www.google.com/maps?q=..." is refused.
 - A work description is measured in characters after trimming (Japanese text counts one per character).
 - The remote engineer's messenger handles count when non-blank: they cannot be validated offline.
+- Two findings are not rows of the §2 table: they say that a stored value cannot be read at all
+  (`READ_CODES`; issue 11: one bad row must not take a list down). `request.start.out_of_range` is
+  raised here for a planned start outside `READABLE_YEARS` (local years) or so close to the ends of
+  the calendar that its billed window cannot be computed, and no other `request.start.*` finding is
+  raised for that visit. `request.unreadable` is raised by the reader (`orders.selectors.
+  request_findings`) when the check or the price fails on a stored value; it ranks first.
 """
 
 from __future__ import annotations
@@ -67,6 +73,7 @@ from genba.orders.finding_texts import (
     MAX_ENGINEERS,
     MIN_DESCRIPTION_CHARS,
     TEXT,
+    stored_part,
 )
 from genba.pricing.calendar import BusinessCalendar
 
@@ -113,7 +120,24 @@ CODES: tuple[str, ...] = (
     "contact.remote_engineer.missing",
     "contact.remote_engineer.channel_missing",
 )
-_RANK = {code: rank for rank, code in enumerate(CODES)}
+# Not rows of the rulebook's table: a stored value the check cannot read (see the module's notes).
+READ_CODES: tuple[str, ...] = ("request.unreadable", "request.start.out_of_range")
+# "unreadable" first (it says the rest may be incomplete); "out_of_range" beside the other starts.
+_RANK = {
+    code: rank
+    for rank, code in enumerate(
+        (
+            "request.unreadable",
+            *CODES[: CODES.index("request.start.missing") + 1],
+            "request.start.out_of_range",
+            *CODES[CODES.index("request.start.missing") + 1 :],
+        )
+    )
+}
+# A planned start outside these years (in the policy's zone) is no date a visit can have: the
+# input refuses far narrower windows (orders.inputs), so only old rows, admin edits or a migration
+# hold one, and the check says so instead of computing business hours for the year 9999.
+READABLE_YEARS = range(1970, 3000)
 
 MAX_RESERVED_HOURS = Decimal(24)
 
@@ -141,6 +165,20 @@ class Finding:
             "message_en": self.message_en,
             "message_ja": self.message_ja,
         }
+
+
+def unreadable(field: str = "") -> Finding:
+    """`request.unreadable` on `field` (a path as the price or the check names it, e.g.
+    "visits[0].scheduled_start"): a stored value that cannot be read, named in words."""
+    part_en, part_ja = stored_part(field)
+    en, ja = TEXT["request.unreadable"]
+    return Finding(
+        "request.unreadable",
+        ERROR,
+        field or "request",
+        en.format(part_en=part_en),
+        ja.format(part_ja=part_ja),
+    )
 
 
 def has_blocking(findings: Iterable[Finding]) -> bool:
@@ -217,6 +255,12 @@ def _hours_en(value: Decimal | int) -> str:
 
 def _when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {moment.tzname()}"
+
+
+def _stored(moment: datetime) -> str:
+    """A moment as stored (no zone conversion, which may itself overflow): "9999-12-31 14:59 UTC"."""
+    # isoformat, not strftime: "%Y" writes the year 1 as "1" on some platforms.
+    return f"{moment.isoformat(sep=' ', timespec='minutes')} {moment.tzname() or ''}".strip()
 
 
 # --- the request itself ------------------------------------------------------------------------------
@@ -355,7 +399,28 @@ def _check_visits(
         if start is None:
             out.add("request.start.missing", ERROR, f"{at}.scheduled_start", n=n)
             continue
-        local = start.astimezone(calendar.zone)
+        # The billed window [S, S + R*), R* = max(R, minimum): its after-hours minutes cost more.
+        billed = max(hours, minimum) if valid_hours else minimum
+        try:
+            local = start.astimezone(calendar.zone)
+            if local.year not in READABLE_YEARS:
+                raise OverflowError(f"year {local.year}")
+            end = start + timedelta(seconds=int((billed * 3600).to_integral_value()))
+            after_hours = calendar.window_has_after_hours(start, end)
+            end_local = end.astimezone(calendar.zone)
+        except OverflowError:
+            # datetime arithmetic ends at the years 1 and 9999: a start near them (stored by an old
+            # version, an admin edit or a migration) is named, and the rest of the check goes on.
+            out.add(
+                "request.start.out_of_range",
+                ERROR,
+                f"{at}.scheduled_start",
+                n=n,
+                start=_stored(start),
+                first=READABLE_YEARS.start,
+                last=READABLE_YEARS.stop - 1,
+            )
+            continue
         if start < now:
             out.add("request.start.past", ERROR, f"{at}.scheduled_start", n=n, start=_when(local))
         elif start < now + lead and not request.call_recorded:
@@ -368,10 +433,7 @@ def _check_visits(
                 lead=policy.min_lead_hours,
                 lead_en=_hours_en(policy.min_lead_hours),
             )
-        # The billed window [S, S + R*), R* = max(R, minimum): its after-hours minutes cost more.
-        billed = max(hours, minimum) if valid_hours else minimum
-        end = start + timedelta(seconds=int((billed * 3600).to_integral_value()))
-        if calendar.window_has_after_hours(start, end):
+        if after_hours:
             hours_en, hours_ja = _business_hours(calendar)
             out.add(
                 "request.start.after_hours",
@@ -379,7 +441,7 @@ def _check_visits(
                 f"{at}.scheduled_start",
                 n=n,
                 start=_when(local),
-                end=_when(end.astimezone(calendar.zone)),
+                end=_when(end_local),
                 business_en=hours_en,
                 business_ja=hours_ja,
             )

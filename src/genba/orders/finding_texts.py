@@ -5,6 +5,8 @@ The limits the rules use live here too, beside the sentences that state them.
 
 from __future__ import annotations
 
+import re
+
 MIN_DESCRIPTION_CHARS = 30
 MAX_ENGINEERS = 10
 MAPS_URL_PREFIXES = (
@@ -32,6 +34,15 @@ _WRITTEN_EN = "e-mail address or messenger handle (Skype, WhatsApp, LINE)"
 _WRITTEN_JA = "メールアドレスまたはメッセンジャーID（Skype・WhatsApp・LINE）"
 
 TEXT: dict[str, tuple[str, str]] = {
+    # Not rows of the §2 table: a stored value that cannot be read (completeness.READ_CODES).
+    "request.unreadable": (
+        "This request holds a value Genba cannot read ({part_en}). Please correct it: until then the request cannot be fully checked or priced.",
+        "この依頼には処理できない値が保存されています（{part_ja}）。修正をお願いします。修正されるまで、内容の確認と料金の計算ができません。",
+    ),
+    "request.start.out_of_range": (
+        "Visit {n} is planned to start at {start}, which is not a date Genba can work with (years {first} to {last}). Please enter the real date and time of the visit.",
+        "訪問{n}の開始日時（{start}）は処理できる範囲（{first}年〜{last}年）外の日時です。正しい訪問日時をご入力ください。",
+    ),
     "request.reference.missing:required": (
         "No purchase order, case or ticket number is given. Please add it: we cannot release an engineer without it.",
         "発注番号（PO・ケース・チケット番号）が入力されていません。番号がないとエンジニアを手配できませんので、ご入力ください。",
@@ -229,3 +240,33 @@ TEXT: dict[str, tuple[str, str]] = {
         _CHANNEL_JA.format(f"{_PHONE_JA}、および{_WRITTEN_JA}"),
     ),
 }
+
+
+# --- the parts of a request a stored value may be unreadable in (request.unreadable) -------------
+# Keyed by the last name of a field path as the price (pricing.engine.PricingError.field) or the
+# reader names it; "{n}" is the visit's number, counted from 1.
+_VISIT_PARTS = {
+    "scheduled_start": ("visit {n}'s start", "訪問{n}の開始日時"),
+    "reserved_hours": ("visit {n}'s reserved hours", "訪問{n}の予約時間"),
+    "completed_at": ("visit {n}'s sign-off time", "訪問{n}の完了日時"),
+    "engineers": ("the number of engineers", "エンジニアの人数"),
+    "expenses": ("visit {n}'s expenses", "訪問{n}の経費"),
+}
+_REQUEST_PARTS = {
+    "engineers": ("the number of engineers", "エンジニアの人数"),
+    "rates": ("the contract's rates", "契約の料金単価"),
+    "tax_treatment": ("the contract's tax treatment", "契約の税区分"),
+    "contract": ("the contract", "契約"),
+    "policy": ("the policy's settings", "ポリシーの設定"),
+}
+_ANY_PART = ("a stored value", "保存されている値")
+
+
+def stored_part(field: str) -> tuple[str, str]:
+    """A field path ("visits[0].scheduled_start", "rates.senior", "policy") in words, EN and JA."""
+    visit = re.match(r"visits\[(\d+)\](?:\.(\w+))?", field or "")
+    if visit:
+        n = int(visit.group(1)) + 1
+        en, ja = _VISIT_PARTS.get(visit.group(2) or "", ("visit {n}", "訪問{n}"))
+        return en.format(n=n), ja.format(n=n)
+    return _REQUEST_PARTS.get((field or "").split(".")[0], _ANY_PART)

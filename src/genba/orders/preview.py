@@ -23,7 +23,7 @@ from genba.orders.facts import (
 )
 from genba.orders.inputs import ContactIn, RequestIn
 from genba.orders.models import AttachmentKind, ServiceRequest
-from genba.orders.pricing_bridge import contract_rates, pricing_policy
+from genba.orders.pricing_bridge import STORED_VALUE_ERRORS, contract_rates, pricing_policy
 from genba.orders.selectors import policy_rules, site_facts
 from genba.pricing.engine import PricingError, Quote, VisitInput, price
 
@@ -118,7 +118,9 @@ def estimate_for_input(data: RequestIn, *, policy, contract) -> tuple[Quote | No
             visits,
             tax_treatment=contract.tax_treatment,
         )
-    except PricingError:
+    except (PricingError, *STORED_VALUE_ERRORS):
+        # Stored values prefilled into the edit form may lie beyond what the engine can compute
+        # (a start near the year 9999): no estimate, and the findings say why (issue 11).
         return None, "invalid"
     return quote, ""
 
@@ -139,12 +141,16 @@ def request_preview(*, by, data: RequestIn, request: ServiceRequest | None = Non
     facts = facts_from_input(
         data, call_recorded=call_recorded, has_work_instructions=has_instructions
     )
-    findings = completeness.check(
-        facts,
-        policy_rules(policy),
-        ContractFacts(kind=contract.kind, active=contract.active),
-        now=clock.now(),
-    )
+    try:
+        findings = completeness.check(
+            facts,
+            policy_rules(policy),
+            ContractFacts(kind=contract.kind, active=contract.active),
+            now=clock.now(),
+        )
+    except STORED_VALUE_ERRORS:
+        # A policy row edited into values the check cannot read: say so, never a 500.
+        findings = [completeness.unreadable("policy")]
     quote, reason = estimate_for_input(data, policy=policy, contract=contract)
     return Preview(
         findings=findings, quote=quote, no_quote_reason=reason, contract=contract, policy=policy

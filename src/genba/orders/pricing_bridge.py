@@ -6,9 +6,37 @@ customer is billed by the same code that estimated.
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
+
+from genba.core.errors import FieldProblem, ValidationFailed
 from genba.orders.models import RequestStatus, ServiceRequest, Visit, VisitExpense, VisitStatus
-from genba.pricing.engine import Expense, Quote, VisitInput, price
-from genba.pricing.policy import PricingPolicy
+from genba.pricing.engine import TAX_TREATMENTS, Expense, PricingError, Quote, VisitInput, price
+from genba.pricing.policy import PolicyError, PricingPolicy
+
+# What a stored value that cannot be priced raises on its way through the engine: the engine's
+# own refusal (PricingError, PolicyError are ValueErrors), datetime overflow near the years 1 and
+# 9999, and Decimal's InvalidOperation (an ArithmeticError) on a NaN written behind the schemas.
+STORED_VALUE_ERRORS = (ArithmeticError, ValueError, TypeError, LookupError)
+
+
+class Unpriceable(ValidationFailed, PricingError):
+    """The request's stored values cannot be priced (issue 11: a row stored by an old version, an
+    admin edit or a migration). One known error: a service that prices (a proposal's estimate, an
+    invoice) refuses with 422 naming the field; a page that shows an estimate catches it as the
+    PricingError it also is and shows the request's `request.unreadable` finding instead."""
+
+    def __init__(self, field: str, detail: str = "") -> None:
+        from genba.orders.completeness import unreadable
+
+        self.finding = unreadable(field)
+        message = self.finding.message(get_language() or "en")
+        # Both bases take different arguments: set what each one's readers use.
+        Exception.__init__(self, message)
+        self.message = message
+        self.field = self.finding.field
+        self.detail = detail
+        self.problems = [FieldProblem(self.finding.field, message, "unreadable")]
+        self.code = "unpriceable"
 
 
 def pricing_policy(policy) -> PricingPolicy:
@@ -73,13 +101,47 @@ def visit_inputs(request: ServiceRequest, *, estimate: bool) -> list[VisitInput]
 
 
 def quote_for(request: ServiceRequest, *, estimate: bool) -> Quote:
+    """The price of the request; raises Unpriceable (and nothing else) for stored values the engine
+    cannot price."""
     contract = request.contract
-    return price(
-        pricing_policy(request.policy),
-        contract_rates(contract),
-        visit_inputs(request, estimate=estimate),
-        tax_treatment=contract.tax_treatment,
-    )
+    try:
+        policy = pricing_policy(request.policy)
+    except PolicyError as error:
+        raise Unpriceable("policy", str(error)) from error
+    try:
+        return price(
+            policy,
+            contract_rates(contract),
+            visit_inputs(request, estimate=estimate),
+            tax_treatment=contract.tax_treatment,
+        )
+    except PricingError as error:
+        raise Unpriceable(error.field, str(error)) from error
+    except STORED_VALUE_ERRORS as error:
+        raise Unpriceable("", repr(error)) from error
+
+
+def terms_problem(request: ServiceRequest, policies: dict) -> str:
+    """The field ("policy", "rates.senior", "tax_treatment") whose stored value would stop any
+    price of the request, or "". Cheap enough for every row of a list (no query, no pricing): the
+    visits' own values are judged by the completeness check. `policies` caches each policy's
+    answer across a list."""
+    if request.policy_id not in policies:
+        try:
+            policies[request.policy_id] = pricing_policy(request.policy).default_skill_level
+        except PolicyError:
+            policies[request.policy_id] = None
+    default_level = policies[request.policy_id]
+    if default_level is None:
+        return "policy"
+    contract = request.contract
+    level = request.skill_level or default_level
+    rate = contract_rates(contract).get(level)
+    if not isinstance(rate, int) or rate <= 0:
+        return f"rates.{level}"
+    if contract.tax_treatment not in TAX_TREATMENTS:
+        return "tax_treatment"
+    return ""
 
 
 def estimate_document(request: ServiceRequest) -> dict:

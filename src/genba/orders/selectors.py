@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -9,7 +11,7 @@ from genba.accounts.models import Role
 from genba.contracts.models import Policy
 from genba.core import clock
 from genba.dispatch.models import Proposal
-from genba.orders import completeness
+from genba.orders import completeness, pricing_bridge
 from genba.orders.facts import (
     ContactFacts,
     ContractFacts,
@@ -22,6 +24,9 @@ from genba.orders.facts import (
     VisitFacts,
 )
 from genba.orders.models import AttachmentKind, ServiceRequest, Visit
+
+logger = logging.getLogger(__name__)
+_TERMS_KEY = "pricing_terms"
 
 # Everything a request page or API document shows, fetched in a fixed number of queries.
 DETAIL_PREFETCH = (
@@ -173,14 +178,33 @@ def request_facts(request: ServiceRequest) -> RequestFacts:
 def request_findings(
     request: ServiceRequest, rules: dict[int, PolicyRules] | None = None
 ) -> list[completeness.Finding]:
-    """The open findings. Pass one `rules` dict across a list so each policy is read once."""
+    """The open findings. Pass one `rules` dict across a list so each policy is read once.
+
+    Never raises on stored data (issue 11): a value the check or the price cannot read (a start in
+    the year 9999 stored by an old version, a policy row edited into nonsense, a NaN written by a
+    migration) becomes a `request.unreadable` finding on this request, and every other request of
+    a list is checked as usual. An error finding blocks approval, proposal and release, so no page
+    prices a request whose terms cannot be priced (`pricing_bridge.terms_problem`)."""
     rules = {} if rules is None else rules
-    if request.policy_id not in rules:
-        rules[request.policy_id] = policy_rules(request.policy)
-    contract = request.contract
-    return completeness.check(
-        request_facts(request),
-        rules[request.policy_id],
-        ContractFacts(kind=contract.kind, active=contract.active),
-        now=clock.now(),
-    )
+    try:
+        if request.policy_id not in rules:
+            rules[request.policy_id] = policy_rules(request.policy)
+        contract = request.contract
+        findings = completeness.check(
+            request_facts(request),
+            rules[request.policy_id],
+            ContractFacts(kind=contract.kind, active=contract.active),
+            now=clock.now(),
+        )
+    except pricing_bridge.STORED_VALUE_ERRORS:
+        logger.warning(
+            "request %s: stored values cannot be checked", request.public_id, exc_info=True
+        )
+        return [completeness.unreadable("")]
+    # The terms the price reads beyond the visits, judged once per policy across a list (kept in
+    # the `rules` dict the list shares, under a key no policy id can take).
+    terms = rules.setdefault(_TERMS_KEY, {})  # type: ignore[call-overload]
+    problem = pricing_bridge.terms_problem(request, terms)
+    if problem:
+        findings.insert(0, completeness.unreadable(problem))
+    return findings

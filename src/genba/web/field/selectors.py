@@ -32,11 +32,16 @@ def assigned_visits(user) -> QuerySet[Visit]:
 
 def with_end(visit: Visit) -> Visit:
     """The end of the reserved block, for the time window a card shows (hours, never money)."""
-    visit.scheduled_end = (
-        visit.scheduled_start + timedelta(hours=float(visit.reserved_hours))
-        if visit.scheduled_start
-        else None
-    )
+    try:
+        visit.scheduled_end = (
+            visit.scheduled_start + timedelta(hours=float(visit.reserved_hours))
+            if visit.scheduled_start
+            else None
+        )
+    except (ArithmeticError, ValueError):
+        # A start stored near the year 9999 or hours that are NaN (behind the input schemas):
+        # the card shows the start alone rather than the engineer's whole day failing (issue 11).
+        visit.scheduled_end = None
     return visit
 
 
