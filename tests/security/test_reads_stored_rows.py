@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DataError, connection
 from django.test import Client
 
 from genba.accounts.models import Role
@@ -200,18 +200,50 @@ def test_a_nul_in_a_stored_title_is_listed(world, alice, carol, api_as):
         assert items[bad.public_id]["title"] == "nul\x00title"
 
 
-def test_a_nan_in_stored_hours_is_unreadable_not_a_500(world, alice, carol, api_as, on_postgres):
+def test_a_nan_in_stored_hours_is_unreadable_not_a_500(world, alice, carol, on_postgres):
     """PostgreSQL's numeric holds NaN, which Decimal refuses to compare: a migration could write
-    one. The request is listed with `request.unreadable`."""
+    one. The request's findings say `request.unreadable`, and the lists that count findings (the
+    portal's, the console's inbox) answer. (The API's visit schema has no way to say NaN.)"""
     bad = new_request(alice, title="nan hours")
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE orders_visit SET reserved_hours = 'NaN' WHERE request_id = %s", [bad.pk]
         )
-    for user in (alice, carol):
+    bad = ServiceRequest.objects.get(pk=bad.pk)
+    assert [f.code for f in request_findings(bad)] == ["request.unreadable"]
+    assert "request.unreadable" not in [f.code for f in request_findings(world["good"])]
+    ServiceRequest.objects.filter(pk=bad.pk).update(status="submitted")
+    for user, path in ((alice, "/portal/"), (carol, "/console/")):
+        response = _client(user).get(path)
+        assert response.status_code == 200
+        assert bad.public_id in response.content.decode()
+
+
+def _bc_instants_load() -> bool:
+    """Whether this PostgreSQL connection reads an instant of 1 BC (0001-01-01T00:00+09:00 is
+    one in UTC) instead of refusing the row; /tmp/reads/proposed-others.patch adds the loader."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT '0001-01-01T00:00:00+09:00'::timestamptz")
+            cursor.fetchone()
+    except DataError:  # psycopg's, as Django wraps it
+        return False
+    return True
+
+
+def test_a_start_before_the_year_1_in_utc_is_listed_on_postgresql(
+    world, alice, carol, api_as, on_postgres
+):
+    """The audit's PostgreSQL case: 0001-01-01T00:00:00+09:00 is stored (as 1 BC in UTC), and
+    the row then could not be read at all."""
+    if not _bc_instants_load():
+        pytest.xfail("needs genba.core.instants (psycopg refuses timestamps before the year 1)")
+    bad = new_request(alice, title="bc draft")
+    _store_start(bad, "0001-01-01T00:00:00+09:00")
+    for user in (alice, carol, world["admin"]):
         items = _by_id(_api_get(api_as(user), "requests?page_size=100")["items"])
-        assert "request.unreadable" in _codes(items[bad.public_id])
-        assert "request.unreadable" not in _codes(items[world["good"].public_id])
+        assert "request.start.out_of_range" in _codes(items[bad.public_id])
+        assert "request.start.out_of_range" not in _codes(items[world["good"].public_id])
 
 
 # --- pages ------------------------------------------------------------------------------------
