@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # A NUL in a path or query string never reaches a view (PostgreSQL cannot compare it).
+    "genba.core.middleware.UnstorableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     # Before authentication: a flood of made-up tokens costs a cache increment, not a query.
     "genba.core.ratelimit.ApiRateLimitMiddleware",

@@ -7,7 +7,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from genba.api import problems
+from genba.api import parser, problems
 from genba.api.auth import TokenAuth
 from genba.api.dispatch import router as dispatch_router
 from genba.api.invoices import router as invoices_router
@@ -32,13 +32,15 @@ api = NinjaAPI(
     auth=TokenAuth(),
     docs_url="/docs",
     openapi_url="/openapi.json",
+    # Bodies within the limits of genba.core.bounds (size, depth, number length, no NUL).
+    parser=parser.BoundedParser(),
 )
 
 api.add_exception_handler(NinjaValidationError, problems.on_validation_error)
 api.add_exception_handler(GenbaError, problems.on_genba_error)
 api.add_exception_handler(Http404, problems.on_not_found)
 api.add_exception_handler(AuthenticationError, problems.on_auth_error)
-api.add_exception_handler(HttpError, problems.on_http_error)
+api.add_exception_handler(HttpError, parser.on_http_error)  # body refusals, then problems'
 # Anything else: 500 problem+json (traceback logged), in production as in development.
 api.add_exception_handler(Exception, on_unexpected_error)
 
@@ -52,7 +54,13 @@ api.add_router("", messaging_router)
 api.add_router("", visits_router)
 
 
-@api.get("/me", response=MeOut, tags=["account"], summary="Who the token belongs to")
+@api.get(
+    "/me",
+    response=MeOut,
+    tags=["account"],
+    summary="Who the token belongs to",
+    openapi_extra=problems.refusals(),
+)
 def me(request):
     user = request.auth
     return {
