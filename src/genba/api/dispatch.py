@@ -124,7 +124,7 @@ def request_availability(request, request_id: str):
     "/requests/{request_id}/proposals",
     response={201: RequestDetailOut},
     summary="Propose engineers",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def propose(request, request_id: str, data: ProposeIn):
     _staff(request)
@@ -151,7 +151,7 @@ def propose(request, request_id: str, data: ProposeIn):
 @router.post(
     "/requests/{request_id}/proposals/{proposal_id}/withdraw",
     response=RequestDetailOut,
-    openapi_extra=refusals(403, 404, 409),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
     _staff(request)
@@ -169,7 +169,7 @@ def withdraw(request, request_id: str, proposal_id: str, data: MessageIn):
     "/requests/{request_id}/ask-info",
     response=RequestDetailOut,
     summary="Ask the customer",
-    openapi_extra=refusals(403, 404, 409),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def ask_info(request, request_id: str, data: MessageIn):
     return _act(request, request_id, order_services.request_ask_info, message=data.message)
@@ -179,7 +179,7 @@ def ask_info(request, request_id: str, data: MessageIn):
     "/requests/{request_id}/record-call",
     response=RequestDetailOut,
     summary="Record a phone call",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def record_call(request, request_id: str, data: CallIn):
     return _act(request, request_id, order_services.request_record_call, note=data.note)
@@ -189,7 +189,7 @@ def record_call(request, request_id: str, data: CallIn):
     "/requests/{request_id}/decline",
     response=RequestDetailOut,
     summary="Turn the order down (reason required)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def decline_request(request, request_id: str, data: ReasonIn):
     return _act(request, request_id, order_services.request_decline, reason=data.reason)

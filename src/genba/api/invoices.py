@@ -96,7 +96,12 @@ def _with_lines(qs):
     )
 
 
-@router.get("", response=InvoicePage, summary="Invoices and credit notes you may see")
+@router.get(
+    "",
+    response=InvoicePage,
+    summary="Invoices and credit notes you may see",
+    openapi_extra=refusals(422),
+)
 def list_invoices(request, filters: Query[InvoiceFilters]):
     qs = selectors.invoices_visible_to(request.auth)
     if filters.year:
@@ -113,7 +118,12 @@ def list_invoices(request, filters: Query[InvoiceFilters]):
     }
 
 
-@router.get("/export.csv", summary="CSV export (billing)", response={200: None})
+@router.get(
+    "/export.csv",
+    summary="CSV export (billing)",
+    response={200: None},
+    openapi_extra=refusals(403, 422),
+)
 def export_csv(request, filters: Query[InvoiceFilters]):
     require_role(request.auth, "billing", "admin")
     qs = selectors.invoices_visible_to(request.auth).order_by("issue_date", "number")
@@ -125,7 +135,10 @@ def export_csv(request, filters: Query[InvoiceFilters]):
 
 
 @router.get(
-    "/queue", response=list[QueueRowOut], summary="Requests waiting for an invoice (billing)"
+    "/queue",
+    response=list[QueueRowOut],
+    summary="Requests waiting for an invoice (billing)",
+    openapi_extra=refusals(403),
 )
 def billing_queue(request):
     require_role(request.auth, "billing", "admin")
@@ -146,7 +159,10 @@ def billing_queue(request):
 
 
 @router.post(
-    "", response={201: InvoiceOut}, summary="Issue the invoice of a completed request (billing)"
+    "",
+    response={201: InvoiceOut},
+    summary="Issue the invoice of a completed request (billing)",
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def issue_invoice(request, data: IssueIn):
     require_role(request.auth, "billing", "admin")
@@ -161,7 +177,12 @@ def issue_invoice(request, data: IssueIn):
     return idempotency.run(request, request.auth, create)
 
 
-@router.get("/{invoice_id}", response=InvoiceOut, summary="An invoice with its lines")
+@router.get(
+    "/{invoice_id}",
+    response=InvoiceOut,
+    summary="An invoice with its lines",
+    openapi_extra=refusals(404),
+)
 def get_invoice(request, invoice_id: str):
     invoice = (
         _with_lines(selectors.invoices_visible_to(request.auth))
@@ -174,7 +195,10 @@ def get_invoice(request, invoice_id: str):
 
 
 @router.get(
-    "/{invoice_id}/pdf", summary="The invoice as a PDF (?language=ja|en)", response={200: None}
+    "/{invoice_id}/pdf",
+    summary="The invoice as a PDF (?language=ja|en)",
+    response={200: None},
+    openapi_extra=refusals(404),
 )
 def invoice_pdf(request, invoice_id: str, language: str = "ja"):
     invoice = selectors.get_invoice_for(request.auth, invoice_id)
@@ -186,7 +210,10 @@ def invoice_pdf(request, invoice_id: str, language: str = "ja"):
 
 
 @router.post(
-    "/{invoice_id}/credit-note", response={201: InvoiceOut}, summary="Credit an invoice (billing)"
+    "/{invoice_id}/credit-note",
+    response={201: InvoiceOut},
+    summary="Credit an invoice (billing)",
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def credit_invoice(request, invoice_id: str, data: CreditIn):
     require_role(request.auth, "billing", "admin")

@@ -12,6 +12,7 @@ from ninja.responses import Status
 from pydantic import BaseModel
 
 from genba.accounts.models import Role
+from genba.api.problems import refusals
 from genba.core import clock
 from genba.core.transitions import require_role
 from genba.dispatch.models import BookingStatus
@@ -47,7 +48,12 @@ class FeedOut(BaseModel):
     revoked: bool
 
 
-@router.get("/sla", response=SlaOut, summary="At-risk and breached arrivals and invoices (staff)")
+@router.get(
+    "/sla",
+    response=SlaOut,
+    summary="At-risk and breached arrivals and invoices (staff)",
+    openapi_extra=refusals(403),
+)
 def sla_lists(request, state: str = ""):
     require_role(request.auth, Role.COORDINATOR, Role.BILLING, Role.ADMIN)
     arrivals, invoices = [], []
@@ -81,7 +87,10 @@ def sla_lists(request, state: str = ""):
 
 
 @router.post(
-    "/calendar-feeds", response={201: FeedOut}, summary="A private iCal feed of your visits"
+    "/calendar-feeds",
+    response={201: FeedOut},
+    summary="A private iCal feed of your visits",
+    openapi_extra=refusals(403),
 )
 def create_feed(request):
     created, raw = feeds.feed_create(by=request.auth)
@@ -97,7 +106,10 @@ def create_feed(request):
 
 
 @router.get(
-    "/calendar-feeds", response=list[FeedOut], summary="Your calendar feeds (URLs are shown once)"
+    "/calendar-feeds",
+    response=list[FeedOut],
+    summary="Your calendar feeds (URLs are shown once)",
+    openapi_extra=refusals(),
 )
 def list_feeds(request):
     return [
@@ -106,7 +118,12 @@ def list_feeds(request):
     ]
 
 
-@router.delete("/calendar-feeds/{feed_id}", response={204: None}, summary="Revoke a feed")
+@router.delete(
+    "/calendar-feeds/{feed_id}",
+    response={204: None},
+    summary="Revoke a feed",
+    openapi_extra=refusals(404, 422),
+)
 def revoke_feed(request, feed_id: int):
     # Someone else's feed, or one already revoked, is not there for this caller.
     found = CalendarFeed.objects.filter(

@@ -185,22 +185,61 @@ PROBLEM_SCHEMA = {
     },
 }
 _DESCRIPTIONS = {
+    400: "The body is not valid JSON",
     401: "No token, or a revoked or unknown one",
     403: "The caller's role may not do this (code: role)",
     404: "Not found, or outside what the caller may see (the same answer)",
     409: "The state or a rule does not allow it now (code names which)",
-    422: "A bad field (errors name each), or an Idempotency-Key reused with another body",
+    413: "The body is larger than the API reads (code: too_large)",
+    422: "A bad field (errors name each), a body past the parser's limits (depth, number length, "
+    "control characters), or an Idempotency-Key reused with another body",
+    429: "Too many requests from this token or address: try again after Retry-After seconds",
 }
-
-
-def refusals(*statuses: int) -> dict:
-    """`openapi_extra` declaring the problem+json answers of an operation (401 always)."""
-    return {
-        "responses": {
-            str(status): {
-                "description": _DESCRIPTIONS[status],
-                "content": {CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}},
-            }
-            for status in sorted({401, *statuses})
+_HEADERS = {
+    401: {
+        "WWW-Authenticate": {
+            "description": 'Bearer realm="genba"',
+            "schema": {"type": "string"},
         }
+    },
+    429: {
+        "Retry-After": {
+            "description": "Seconds to wait before the next call",
+            "schema": {"type": "integer", "minimum": 1},
+        }
+    },
+}
+# Every operation needs a token and counts against the rate limits.
+ALWAYS = (401, 429)
+# What an operation reading a JSON body may answer before its own checks run.
+JSON_BODY = (400, 413, 422)
+
+
+def _refusal(status: int) -> dict:
+    answer = {
+        "description": _DESCRIPTIONS[status],
+        "content": {CONTENT_TYPE: {"schema": PROBLEM_SCHEMA}},
     }
+    if status in _HEADERS:
+        answer["headers"] = _HEADERS[status]
+    return answer
+
+
+def refusals(*statuses: int, body: bool = False, links: dict | None = None) -> dict:
+    """`openapi_extra` declaring the problem+json answers of an operation: 401 and 429 always,
+    400/413/422 when it reads a JSON body (`body=True`), and the `statuses` its own checks give.
+
+    `links` ({success status: {name: (operationId, {parameter: runtime expression})}}) declares
+    the OpenAPI links from its answer to the operations that take the id it returns (read by
+    schemathesis' stateful tests and by client generators)."""
+    codes = {*ALWAYS, *statuses, *(JSON_BODY if body else ())}
+    responses: dict = {str(status): _refusal(status) for status in sorted(codes)}
+    for status, named in (links or {}).items():
+        # An int key, as django-ninja writes its own success answers, so that the two merge.
+        responses[int(status)] = {
+            "links": {
+                name: {"operationId": operation_id, "parameters": parameters}
+                for name, (operation_id, parameters) in named.items()
+            }
+        }
+    return {"responses": responses}

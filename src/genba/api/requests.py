@@ -27,6 +27,16 @@ from genba.orders.models import Attachment, AttachmentKind, RequestStatus, Visit
 
 router = Router(tags=["requests"])
 
+# OpenAPI links from a created request to what takes its id (schemathesis follows them).
+_REQUEST_ID = {"request_id": "$response.body#/id"}
+REQUEST_LINKS = {
+    "GetRequest": ("genba_api_requests_get_request", _REQUEST_ID),
+    "UpdateRequest": ("genba_api_requests_update_request", _REQUEST_ID),
+    "SubmitRequest": ("genba_api_requests_submit_request", _REQUEST_ID),
+    "CancelRequest": ("genba_api_requests_cancel_request", _REQUEST_ID),
+    "AddAttachment": ("genba_api_requests_add_attachment", _REQUEST_ID),
+}
+
 
 class RequestFilters(Schema):
     # Bounded like every input (genba.core.bounds): one line of search text without control
@@ -91,7 +101,7 @@ def list_requests(request, filters: Query[RequestFilters]):
     "",
     response={201: RequestDetailOut},
     summary="Create a request (draft)",
-    openapi_extra=refusals(403, 422),
+    openapi_extra=refusals(403, body=True, links={201: REQUEST_LINKS}),
 )
 def create_request(request, data: RequestIn):
     def create():
@@ -117,7 +127,7 @@ def get_request(request, request_id: str):
     "/{request_id}",
     response=RequestDetailOut,
     summary="Change a draft (only the fields sent)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def update_request(request, request_id: str, data: RequestIn):
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -141,7 +151,7 @@ def submit_request(request, request_id: str):
     "/{request_id}/cancel",
     response=RequestDetailOut,
     summary="Cancel the request",
-    openapi_extra=refusals(403, 404, 409),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def cancel_request(request, request_id: str, data: Body[ReasonIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)
@@ -171,7 +181,7 @@ def approve_proposal(request, request_id: str, proposal_id: str):
     "/{request_id}/proposals/{proposal_id}/decline",
     response=RequestDetailOut,
     summary="Decline a proposal",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn):
     dispatch_services.proposal_decline(
@@ -184,7 +194,7 @@ def decline_proposal(request, request_id: str, proposal_id: str, data: ReasonIn)
     "/{request_id}/visits/{visit_id}/sign-off",
     response=RequestDetailOut,
     summary="Sign off a visit",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def sign_off_visit(request, request_id: str, visit_id: str, data: Body[SignOffIn | None] = None):
     target = selectors.get_request_for(request.auth, request_id, details=False)

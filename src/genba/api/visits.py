@@ -201,7 +201,7 @@ def start_work(request, visit_id: str):
     "/visits/{visit_id}/no-access",
     response=VisitDocOut,
     summary="No access: the visit ends (the reservation is charged)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def no_access(request, visit_id: str, data: ReasonIn):
     return _step(request, visit_id, visit_services.visit_no_access, reason=data.reason)
@@ -211,7 +211,7 @@ def no_access(request, visit_id: str, data: ReasonIn):
     "/visits/{visit_id}/sign-off",
     response=VisitDocOut,
     summary="Record the customer's sign-off (the signer is named)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def sign_off(request, visit_id: str, data: Body[SignOffIn | None] = None):
     data = data or SignOffIn()
@@ -236,7 +236,7 @@ class NoteIn(Schema):
     "/visits/{visit_id}/notes",
     response=VisitDocOut,
     summary="Append a note to the visit's log (honours Idempotency-Key)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(403, 404, 409, body=True),
 )
 def add_note(request, visit_id: str, data: NoteIn):
     visit = _visit(request, visit_id)
@@ -267,7 +267,7 @@ def add_photo(request, visit_id: str, file: File[UploadedFile]):
 
 # --- the coordinator's changes to a visit -------------------------------------------------------
 
-COORDINATOR_REFUSALS = refusals(403, 404, 409, 422)
+COORDINATOR_REFUSALS = refusals(403, 404, 409, body=True)
 
 
 def _staff_visit(request, request_id: str, visit_id: str) -> Visit:

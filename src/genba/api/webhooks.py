@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from genba.accounts.models import Role
 from genba.api import idempotency
+from genba.api.problems import refusals
 from genba.core.transitions import require_role
 from genba.messaging.webhooks import services
 from genba.messaging.webhooks.events import DESCRIPTIONS, EVENT_TYPES
@@ -149,6 +150,17 @@ def delivery_document(delivery: WebhookDelivery) -> dict:
     }
 
 
+# OpenAPI links from a registered endpoint to what takes its id (schemathesis follows them).
+_WEBHOOK_ID = {"webhook_id": "$response.body#/id"}
+WEBHOOK_LINKS = {
+    "GetWebhook": ("genba_api_webhooks_get_webhook", _WEBHOOK_ID),
+    "UpdateWebhook": ("genba_api_webhooks_update_webhook", _WEBHOOK_ID),
+    "DeleteWebhook": ("genba_api_webhooks_delete_webhook", _WEBHOOK_ID),
+    "RotateSecret": ("genba_api_webhooks_rotate_secret", _WEBHOOK_ID),
+    "ListDeliveries": ("genba_api_webhooks_list_deliveries", _WEBHOOK_ID),
+}
+
+
 def _customer(request):
     user = request.auth
     require_role(user, Role.CUSTOMER)
@@ -176,13 +188,23 @@ def _delivery(endpoint: WebhookEndpoint, public_id: str) -> WebhookDelivery:
 
 
 # Before /{webhook_id}, which would otherwise take "event-types" for an id.
-@router.get("/event-types", response=list[EventTypeOut], summary="The event types to subscribe to")
+@router.get(
+    "/event-types",
+    response=list[EventTypeOut],
+    summary="The event types to subscribe to",
+    openapi_extra=refusals(403),
+)
 def list_event_types(request):
     _customer(request)
     return [{"type": t, "description": DESCRIPTIONS.get(t, "")} for t in EVENT_TYPES]
 
 
-@router.get("", response=list[WebhookOut], summary="Your organization's webhook endpoints")
+@router.get(
+    "",
+    response=list[WebhookOut],
+    summary="Your organization's webhook endpoints",
+    openapi_extra=refusals(403),
+)
 def list_webhooks(request):
     user = _customer(request)
     qs = WebhookEndpoint.objects.filter(organization_id=user.organization_id)
@@ -193,6 +215,7 @@ def list_webhooks(request):
     "",
     response={201: WebhookWithSecretOut},
     summary="Register an endpoint (the answer holds its secret, shown once)",
+    openapi_extra=refusals(403, body=True, links={201: WEBHOOK_LINKS}),
 )
 def create_webhook(request, data: WebhookIn):
     user = _customer(request)
@@ -210,12 +233,22 @@ def create_webhook(request, data: WebhookIn):
     return idempotency.run(request, user, create)
 
 
-@router.get("/{webhook_id}", response=WebhookOut, summary="An endpoint (without its secret)")
+@router.get(
+    "/{webhook_id}",
+    response=WebhookOut,
+    summary="An endpoint (without its secret)",
+    openapi_extra=refusals(403, 404),
+)
 def get_webhook(request, webhook_id: str):
     return endpoint_document(_endpoint(_customer(request), webhook_id))
 
 
-@router.patch("/{webhook_id}", response=WebhookOut, summary="Change an endpoint (fields sent only)")
+@router.patch(
+    "/{webhook_id}",
+    response=WebhookOut,
+    summary="Change an endpoint (fields sent only)",
+    openapi_extra=refusals(403, 404, body=True),
+)
 def update_webhook(request, webhook_id: str, data: WebhookPatchIn):
     user = _customer(request)
     endpoint = services.endpoint_update(
@@ -230,7 +263,10 @@ def update_webhook(request, webhook_id: str, data: WebhookPatchIn):
 
 
 @router.delete(
-    "/{webhook_id}", response={204: None}, summary="Deactivate an endpoint (its log stays)"
+    "/{webhook_id}",
+    response={204: None},
+    summary="Deactivate an endpoint (its log stays)",
+    openapi_extra=refusals(403, 404),
 )
 def delete_webhook(request, webhook_id: str):
     user = _customer(request)
@@ -242,6 +278,7 @@ def delete_webhook(request, webhook_id: str):
     "/{webhook_id}/rotate-secret",
     response={200: WebhookWithSecretOut},
     summary="A new secret (shown once); the previous one keeps signing for 24 hours",
+    openapi_extra=refusals(403, 404),
 )
 def rotate_secret(request, webhook_id: str):
     user = _customer(request)
@@ -257,7 +294,10 @@ def rotate_secret(request, webhook_id: str):
 
 
 @router.get(
-    "/{webhook_id}/deliveries", response=DeliveryPage, summary="The delivery log, newest first"
+    "/{webhook_id}/deliveries",
+    response=DeliveryPage,
+    summary="The delivery log, newest first",
+    openapi_extra=refusals(403, 404, 422),
 )
 def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilters]):
     endpoint = _endpoint(_customer(request), webhook_id)
@@ -278,7 +318,12 @@ def list_deliveries(request, webhook_id: str, filters: Query[DeliveryFilters]):
     }
 
 
-@router.get("/{webhook_id}/deliveries/{delivery_id}", response=DeliveryOut, summary="One delivery")
+@router.get(
+    "/{webhook_id}/deliveries/{delivery_id}",
+    response=DeliveryOut,
+    summary="One delivery",
+    openapi_extra=refusals(403, 404),
+)
 def get_delivery(request, webhook_id: str, delivery_id: str):
     endpoint = _endpoint(_customer(request), webhook_id)
     return delivery_document(_delivery(endpoint, delivery_id))
@@ -288,6 +333,7 @@ def get_delivery(request, webhook_id: str, delivery_id: str):
     "/{webhook_id}/deliveries/{delivery_id}/replay",
     response={201: DeliveryOut},
     summary="Send the event again (same event id, same payload)",
+    openapi_extra=refusals(403, 404, 409),
 )
 def replay_delivery(request, webhook_id: str, delivery_id: str):
     user = _customer(request)
