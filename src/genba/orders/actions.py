@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from genba.accounts.models import Role
 from genba.core import clock
+from genba.orders.completeness import READABLE_YEARS
 from genba.orders.models import (
     CLOSED_STATUSES,
     EDITABLE_STATUSES,
@@ -99,6 +100,10 @@ VISIT_ACTIONS = (
 def en_route_opens_at(visit, policy) -> datetime | None:
     """The earliest moment "on my way" (and so every later step) is accepted for the visit."""
     if visit.scheduled_start is None:
+        return None
+    if visit.scheduled_start.year not in READABLE_YEARS:
+        # A start stored near the years 1 or 9999 (behind the input schemas, issue 11): no step
+        # opens, and the request's findings (request.start.out_of_range) ask for the real date.
         return None
     return visit.scheduled_start - timedelta(hours=policy.en_route_window_hours)
 

@@ -132,7 +132,10 @@ def _visit_rows(request, sr, forms) -> list[dict]:
             form.set_choices(choices)
             row["reassign_form"] = form
         if "reschedule" in allowed:
-            start = v.scheduled_start.astimezone(JST) if v.scheduled_start else None
+            try:
+                start = v.scheduled_start.astimezone(JST) if v.scheduled_start else None
+            except OverflowError:  # stored near the year 9999 (issue 11): the coordinator types it
+                start = None
             row["reschedule_form"] = forms.get(f"reschedule_{key}") or VisitRescheduleForm(
                 prefix=f"rs-{key}",
                 initial={

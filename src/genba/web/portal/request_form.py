@@ -261,12 +261,19 @@ def initial_from_request(request) -> tuple[dict, dict]:
                     for k in keys
                 }
             )
+
+    def local(start):
+        try:
+            return start.astimezone(JST) if start else None
+        except OverflowError:  # stored near the year 9999 (issue 11): the customer enters it anew
+            return None
+
     rows = {
         "visits": [
             {
-                "date": v.scheduled_start.astimezone(JST).date() if v.scheduled_start else None,
-                "time": v.scheduled_start.astimezone(JST).time().replace(tzinfo=None)
-                if v.scheduled_start
+                "date": local(v.scheduled_start).date() if local(v.scheduled_start) else None,
+                "time": local(v.scheduled_start).time().replace(tzinfo=None)
+                if local(v.scheduled_start)
                 else None,
                 "hours": None if v.reserved_hours_defaulted else plain(v.reserved_hours),
             }

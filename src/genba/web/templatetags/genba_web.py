@@ -24,7 +24,13 @@ def when(moment: datetime | None, style: str = "DATETIME"):
     the site, the engineer and the SLA all live on Tokyo time."""
     if moment is None:
         return "—"
-    local = timezone.localtime(moment)
+    try:
+        local = timezone.localtime(moment)
+        moment.astimezone(JST)
+    except OverflowError:
+        # A moment stored near the years 1 or 9999 (behind the input schemas, issue 11) has no
+        # local reading: shown as stored, so the page (and the finding about it) still renders.
+        return format_html('<time datetime="{}">{}</time>', moment.isoformat(), moment.isoformat())
     fmt = "SHORT_DATETIME_FORMAT" if style == "SHORT" else "DATETIME_FORMAT"
     text = f"{formats.date_format(local, fmt)} {_tz_label(local)}"
     if local.utcoffset() == moment.astimezone(JST).utcoffset():
