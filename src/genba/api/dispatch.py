@@ -88,7 +88,7 @@ def list_engineers(request):
     "/engineers/{engineer_id}/photo-id",
     response=EngineerOut2,
     summary="Upload a photo ID",
-    openapi_extra=refusals(403, 404, 422),
+    openapi_extra=refusals(400, 403, 404, 413, 422),
 )
 def upload_photo_id(request, engineer_id: str, file: File[UploadedFile]):
     _staff(request)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
@@ -185,7 +186,7 @@ PROBLEM_SCHEMA = {
     },
 }
 _DESCRIPTIONS = {
-    400: "The body is not valid JSON",
+    400: "The body cannot be read: not JSON, or a multipart form without a valid boundary",
     401: "No token, or a revoked or unknown one",
     403: "The caller's role may not do this (code: role)",
     404: "Not found, or outside what the caller may see (the same answer)",
@@ -243,3 +244,22 @@ def refusals(*statuses: int, body: bool = False, links: dict | None = None) -> d
             }
         }
     return {"responses": responses}
+
+
+def on_unreadable_form(request, exc: Exception) -> HttpResponse:
+    """A multipart body Django cannot read (no or a bad boundary, truncated, past
+    DATA_UPLOAD_MAX_NUMBER_FIELDS/FILES or DATA_UPLOAD_MAX_MEMORY_SIZE): the client's mistake, a
+    problem naming the body, never a 500."""
+    too_large = isinstance(exc, RequestDataTooBig)
+    message = (
+        _("The request body is too large.") if too_large else _("The form data cannot be read.")
+    )
+    return problem_response(
+        413 if too_large else 400,
+        "body-refused",
+        message,
+        errors=[
+            {"field": "body", "code": "too_large" if too_large else "parse", "message": message}
+        ],
+        code="too_large" if too_large else "parse",
+    )

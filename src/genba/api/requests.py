@@ -210,7 +210,7 @@ def sign_off_visit(request, request_id: str, visit_id: str, data: Body[SignOffIn
     "/{request_id}/attachments",
     response={201: AttachmentOut},
     summary="Attach a file",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(400, 403, 404, 409, 413, 422),
 )
 def add_attachment(
     request,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -41,6 +43,11 @@ api.add_exception_handler(GenbaError, problems.on_genba_error)
 api.add_exception_handler(Http404, problems.on_not_found)
 api.add_exception_handler(AuthenticationError, problems.on_auth_error)
 api.add_exception_handler(HttpError, parser.on_http_error)  # body refusals, then problems'
+# A multipart body Django cannot read (no boundary, too many fields, too large): 400 or 413.
+api.add_exception_handler(MultiPartParserError, problems.on_unreadable_form)
+api.add_exception_handler(TooManyFieldsSent, problems.on_unreadable_form)
+api.add_exception_handler(TooManyFilesSent, problems.on_unreadable_form)
+api.add_exception_handler(RequestDataTooBig, problems.on_unreadable_form)
 # Anything else: 500 problem+json (traceback logged), in production as in development.
 api.add_exception_handler(Exception, on_unexpected_error)
 

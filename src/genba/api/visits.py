@@ -253,7 +253,7 @@ def add_note(request, visit_id: str, data: NoteIn):
     "/visits/{visit_id}/photos",
     response={201: AttachmentOut},
     summary="Add a photo to the request's files (multipart `file`; honours Idempotency-Key)",
-    openapi_extra=refusals(403, 404, 409, 422),
+    openapi_extra=refusals(400, 403, 404, 409, 413, 422),
 )
 def add_photo(request, visit_id: str, file: File[UploadedFile]):
     visit = _visit(request, visit_id)
