@@ -18,7 +18,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import translation
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -409,9 +409,7 @@ def test_random_walks_keep_every_rule(people):
         run_state_machine_as_test(
             Lifecycle,
             settings=settings(
-                # Each query costs more on PostgreSQL (a server, savepoints): fewer walks there,
-                # which still meet its exclusion constraint and row locks.
-                max_examples=12 if connection.vendor == "sqlite" else 5,
+                max_examples=12,
                 stateful_step_count=70,
                 derandomize=True,
                 database=None,
