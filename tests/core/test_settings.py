@@ -16,7 +16,8 @@ def run_genba(args, tmp_path: Path, **env):
     base = {
         k: v
         for k, v in os.environ.items()
-        if k not in ("SECRET_KEY", "GENBA_DEBUG", "DATABASE_URL")
+        # The browser tests' async switch must not reach a deployment check either.
+        if k not in ("SECRET_KEY", "GENBA_DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
     }
     base.update({"GENBA_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "genba.settings"})
     base.update(env)
