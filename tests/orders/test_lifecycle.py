@@ -18,9 +18,9 @@ from genba.orders.models import RequestStatus, VisitStatus
 from tests.orders.helpers import (
     VISIT_START,
     approved,
-    on_the_day,
     new_request,
     on_site,
+    on_the_day,
     proposed,
     released,
     reload,
