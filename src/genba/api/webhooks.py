@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 from genba.accounts.models import Role
 from genba.api import idempotency
 from genba.api.problems import refusals
+from genba.core.bounds import Page, PageSize, SingleLineText
 from genba.core.transitions import require_role
 from genba.messaging.webhooks import services
 from genba.messaging.webhooks.events import DESCRIPTIONS, EVENT_TYPES
@@ -104,9 +105,9 @@ class DeliveryPage(BaseModel):
 
 class DeliveryFilters(BaseModel):
     status: DeliveryStatus | None = None
-    event_type: str = Field("", max_length=60)
-    page: int = Field(1, ge=1)
-    page_size: int = Field(25, ge=1, le=100)
+    event_type: SingleLineText(60) = ""
+    page: Page = 1
+    page_size: PageSize = 25
 
 
 class EventTypeOut(BaseModel):
