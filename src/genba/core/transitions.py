@@ -54,6 +54,24 @@ def move(
     from_state = obj.status
     obj.status = to_state
     obj.save(update_fields=["status", *fields])
+    return _record_and_signal(
+        obj, by, action, from_state, to_state, reason=reason, data=data, organization=organization
+    )
+
+
+def announce(
+    obj, *, by, action: str, reason: str = "", data: dict | None = None, organization=None
+):
+    """A change that keeps the status (a visit reassigned or moved): the same audit row and the
+    same signal as a transition, with from_state == to_state, so that listeners (notifications,
+    calendars, webhooks) hear of it the way they hear of a status change."""
+    state = getattr(obj, "status", "")
+    return _record_and_signal(
+        obj, by, action, state, state, reason=reason, data=data, organization=organization
+    )
+
+
+def _record_and_signal(obj, by, action, from_state, to_state, *, reason, data, organization):
     event = audit.record(
         actor=by,
         obj=obj,
@@ -72,36 +90,6 @@ def move(
             actor=by,
             from_state=from_state,
             to_state=to_state,
-            event_id=event.pk,
-        )
-    )
-
-
-def announce(
-    obj, *, by, action: str, reason: str = "", data: dict | None = None, organization=None
-):
-    """A change that keeps the status (a visit reassigned or moved): the same audit row and the
-    same signal as a transition, with from_state == to_state, so that listeners (notifications,
-    calendars, webhooks) hear of it the way they hear of a status change."""
-    state = getattr(obj, "status", "")
-    event = audit.record(
-        actor=by,
-        obj=obj,
-        action=action,
-        from_state=state,
-        to_state=state,
-        reason=reason,
-        data=data,
-        organization=organization,
-    )
-    transaction.on_commit(
-        lambda: transitioned.send(
-            sender=type(obj),
-            obj=obj,
-            action=action,
-            actor=by,
-            from_state=state,
-            to_state=state,
             event_id=event.pk,
         )
     )

@@ -170,19 +170,32 @@ def book_engineer(*, engineer, visit, by) -> Booking:
     reason = conflict_for(engineer, start, end, site_point(visit.request.site))
     if reason:
         raise BookingConflict(reason, code="booking_conflict")
+    [booking] = create_confirmed([engineer], visit=visit, start=start, end=end, by=by)
+    return booking
+
+
+def create_confirmed(engineers, *, visit, start, end, by) -> list[Booking]:
+    """Confirmed bookings made directly (checked by the caller under the engineers' locks), each
+    audited; the exclusion constraint (PostgreSQL) has the last word on overlaps."""
     try:
         with transaction.atomic():
-            booking = Booking.objects.create(
-                engineer=engineer,
-                visit=visit,
-                starts_at=start,
-                ends_at=end,
-                status=BookingStatus.CONFIRMED,
-            )
+            made = [
+                Booking.objects.create(
+                    engineer=engineer,
+                    visit=visit,
+                    starts_at=start,
+                    ends_at=end,
+                    status=BookingStatus.CONFIRMED,
+                )
+                for engineer in engineers
+            ]
     except IntegrityError as exc:
         raise BookingConflict(
             _("The engineer was booked by someone else at the same moment."),
             code="booking_conflict",
         ) from exc
-    audit.record(actor=by, obj=booking, action="booked", organization=visit.request.organization)
-    return booking
+    for booking in made:
+        audit.record(
+            actor=by, obj=booking, action="booked", organization=visit.request.organization
+        )
+    return made

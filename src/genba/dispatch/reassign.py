@@ -24,6 +24,7 @@ from genba.dispatch.bookings import (
     booking_window,
     cancel_booking,
     conflict_for,
+    create_confirmed,
     lock_engineers,
 )
 from genba.dispatch.models import Booking, BookingStatus
@@ -108,25 +109,7 @@ def visit_reassign(*, visit: Visit, engineers: list, by, reason: str = "") -> Vi
     _refuse_overlaps(added, request, start, end)
     for booking in removed:
         cancel_booking(booking, by=by, reason=reason)
-    made = []
-    try:
-        # The exclusion constraint (PostgreSQL) has the last word on overlaps.
-        with transaction.atomic():
-            for engineer in added:
-                made.append(
-                    Booking.objects.create(
-                        engineer=engineer,
-                        visit=visit,
-                        starts_at=start,
-                        ends_at=end,
-                        status=BookingStatus.CONFIRMED,
-                    )
-                )
-    except IntegrityError as exc:
-        raise BookingConflict(
-            _("The engineer was booked by someone else at the same moment."),
-            code="booking_conflict",
-        ) from exc
+    made = create_confirmed(added, visit=visit, start=start, end=end, by=by)
     visit.assigned_engineers.remove(*[b.engineer for b in removed])
     visit.assigned_engineers.add(*added)
     _raise_sequence(visit)
