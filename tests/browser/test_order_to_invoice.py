@@ -17,6 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 from django.utils.translation import gettext
 from PIL import Image
+from playwright.sync_api import expect
 
 from genba.billing.models import Invoice
 from genba.core import clock
@@ -125,10 +126,10 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     customer.select_option("[name=skill_level]", "senior")
     customer.wait_for_selector("#preview li a[href='#id_reference']")
     # Once all is typed, the panel has no red item left and the estimate follows the visit.
-    customer.wait_for_function(
-        "!document.querySelector('#preview li.error')"
-        " && document.querySelector('#preview').innerText.includes('¥')"
-    )
+    # Locator waits, not wait_for_function: its predicate is eval'd in the page, which the CSP
+    # (no 'unsafe-eval') rightly refuses.
+    expect(customer.locator("#preview li.error")).to_have_count(0)
+    expect(customer.locator("#preview")).to_contain_text("¥")
     shoot(customer, shot + "portal-request-form")
     customer.locator("button[name=action][value=submit]").click()
     customer.wait_for_load_state("networkidle")
@@ -165,9 +166,7 @@ def test_order_to_invoice_through_the_pages(new_page, cast, language):
     says(customer, "Ken")
     photo = customer.locator("img[src*='/photo-id/']")
     photo.scroll_into_view_if_needed()
-    customer.wait_for_function(
-        "img => img.complete && img.naturalWidth === 120", arg=photo.element_handle()
-    )
+    expect(photo).to_have_js_property("naturalWidth", 120)
     assert AuditEvent.objects.filter(action="photo_id_viewed", actor=cast["alice"]).exists()
     shoot(customer, shot + "portal-proposal")
     click(customer, "/approve/")
