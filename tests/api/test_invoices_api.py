@@ -49,7 +49,13 @@ def test_another_customer_lists_none(bob_api, invoice):
 @pytest.mark.parametrize("who", ["carol_api", "ken_api"])
 def test_coordinators_and_engineers_see_no_invoices(request, who, invoice):
     api = request.getfixturevalue(who)
-    assert api.get("invoices").json()["count"] == 0
+    listed = api.get("invoices")
+    # A coordinator's list is empty (the billing queue is theirs, invoices are not); an engineer
+    # has no invoice list at all.
+    if who == "ken_api":
+        problem(listed, 404)
+    else:
+        assert listed.json()["count"] == 0
     problem(api.get(f"invoices/{invoice.public_id}"), 404)
 
 
@@ -133,3 +139,10 @@ def test_another_customers_invoice_cannot_be_marked_paid(alice, bob, carol, ken,
     )
     invoice = api_as(bill).post("invoices", {"request_id": request.public_id}).json()
     assert api_as(bob).post(f"invoices/{invoice['id']}/paid").status_code in (403, 404)
+
+
+def test_an_engineer_has_no_invoice_list(ken, api_as):
+    # Rulebook §7: engineers never see invoices; outside one's scope is 404, not an empty page.
+    answer = api_as(ken).get("invoices")
+    assert answer.status_code == 404
+    assert answer["Content-Type"].startswith("application/problem+json")

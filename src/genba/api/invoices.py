@@ -100,9 +100,12 @@ def _with_lines(qs):
     "",
     response=InvoicePage,
     summary="Invoices and credit notes you may see",
-    openapi_extra=refusals(422),
+    openapi_extra=refusals(404, 422),
 )
 def list_invoices(request, filters: Query[InvoiceFilters]):
+    if request.auth.role == "engineer":
+        # Rulebook §7: an engineer never sees invoices; outside one's scope is 404, not an empty list.
+        raise Http404
     qs = selectors.invoices_visible_to(request.auth)
     if filters.year:
         qs = qs.filter(issue_date__year=filters.year)
