@@ -26,15 +26,26 @@ two fields changes two fields); a value that cannot be read is left out and desc
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from genba.core.prefectures import PREFECTURES, normalize_prefecture
+from genba.messaging.intake.addresses import (
+    clean_email,
+    clean_phone,
+    parse_address,
+    parse_contact_inline,
+)
+from genba.messaging.intake.labels import (
+    GROUPS,
+    LABELS,
+    MULTILINE,
+    looks_like_label,
+    resolve,
+    split_label,
+)
 from genba.messaging.intake.values import (
-    BULLET,
     TOKYO,
     DateError,
     list_lines,
@@ -53,7 +64,16 @@ from genba.messaging.intake.values import (
     text_block,
 )
 
-__all__ = ["TOKYO", "LABELS", "ParsedOrder", "Problem", "parse", "parse_datetime", "parse_hours"]
+__all__ = [
+    "LABELS",
+    "TOKYO",
+    "ParsedOrder",
+    "Problem",
+    "parse",
+    "parse_address",
+    "parse_datetime",
+    "parse_hours",
+]
 
 
 @dataclass(frozen=True)
@@ -81,264 +101,6 @@ class ParsedOrder:
     labels_seen: int = 0
 
 
-# --- labels ---------------------------------------------------------------------------------------
-
-# key -> the labels that name it (English, then Japanese). The first two are the documented ones.
-_SPEC: dict[str, tuple[str, ...]] = {
-    "title": ("Title", "件名", "タイトル", "案件名"),
-    "reference": (
-        "PO number",
-        "発注番号",
-        "PO",
-        "PO no",
-        "PO #",
-        "purchase order",
-        "purchase order number",
-        "case number",
-        "ticket number",
-        "reference",
-        "reference number",
-        "注文番号",
-        "ケース番号",
-        "チケット番号",
-        "管理番号",
-    ),
-    "start": (
-        "Planned start",
-        "訪問日時",
-        "planned date",
-        "planned date and time",
-        "visit date",
-        "visit date and time",
-        "date and time",
-        "start date",
-        "start time",
-        "作業日時",
-        "訪問日",
-        "開始日時",
-        "日時",
-    ),
-    "hours": (
-        "Reserved hours",
-        "予約時間",
-        "hours",
-        "reserved time",
-        "hours on site",
-        "作業時間",
-        "予約時間数",
-    ),
-    "site_address": ("Site address", "住所", "address", "訪問先住所", "所在地", "訪問先"),
-    "site.name": ("Site name", "拠点名", "サイト名"),
-    "site.postal_code": (
-        "Postal code",
-        "郵便番号",
-        "post code",
-        "postcode",
-        "zip",
-        "zip code",
-        "〒",
-    ),
-    "site.prefecture": ("Prefecture", "都道府県"),
-    "site.city": ("City", "市区町村", "ward", "city/ward", "市区郡"),
-    "site.street": ("Street", "番地", "street address", "address line", "町名番地", "町域番地"),
-    "site.building": ("Building", "建物", "建物名", "ビル名", "ビル"),
-    "site.floor": ("Floor", "階", "フロア", "階数"),
-    "site.room": ("Room", "部屋", "部屋番号", "室", "ラック", "cage"),
-    "site.entry_instructions": (
-        "Entry procedure",
-        "入館手順",
-        "entry instructions",
-        "how to enter",
-        "access instructions",
-        "入館方法",
-        "入室手順",
-        "入館",
-    ),
-    "site.maps_url": (
-        "Maps URL",
-        "地図",
-        "map",
-        "map url",
-        "google maps",
-        "google map",
-        "maps",
-        "地図URL",
-        "グーグルマップ",
-        "googleマップ",
-    ),
-    "site.is_datacenter": ("Data center", "データセンター", "datacenter", "is data center", "DC"),
-    "datacenter_reference": (
-        "Data center reference",
-        "データセンター受付番号",
-        "datacenter reference",
-        "DC reference",
-        "DC ref",
-        "data center visit reference",
-        "visit reference",
-        "受付番号",
-        "入館申請番号",
-        "作業申請番号",
-    ),
-    "local_contact": (
-        "Local contact",
-        "現地担当者",
-        "on-site contact",
-        "onsite contact",
-        "site contact",
-        "現地連絡先",
-        "現地担当",
-    ),
-    "remote_engineer": (
-        "Remote engineer",
-        "リモートエンジニア",
-        "customer engineer",
-        "project engineer",
-        "tier 3",
-        "tier3 engineer",
-        "リモート担当者",
-        "リモート担当",
-    ),
-    "force_without_local_contact": (
-        "Dispatch without local contact",
-        "現地担当者なしで派遣",
-        "no local contact",
-        "without local contact",
-        "現地担当者なし",
-    ),
-    "languages": (
-        "Language",
-        "言語",
-        "languages",
-        "working language",
-        "communication language",
-        "対応言語",
-        "使用言語",
-        "作業言語",
-    ),
-    "skill_level": (
-        "Skill level",
-        "スキル",
-        "skill",
-        "engineer level",
-        "engineer skill",
-        "スキルレベル",
-        "技術レベル",
-    ),
-    "engineers": (
-        "Engineers",
-        "人数",
-        "number of engineers",
-        "engineer count",
-        "headcount",
-        "エンジニア人数",
-        "作業員数",
-        "人員",
-    ),
-    "urgency": ("Urgency", "緊急度", "urgency class", "class", "priority", "緊急", "優先度"),
-    "sla_requested": ("SLA", "SLA要否", "SLA requested", "SLA required", "SLA希望"),
-    "work_description": (
-        "Work description",
-        "作業内容",
-        "description",
-        "work",
-        "scope of work",
-        "task",
-        "作業概要",
-        "依頼内容",
-    ),
-    "equipment": (
-        "Equipment",
-        "機器",
-        "hardware",
-        "target hardware",
-        "devices",
-        "対象機器",
-        "機器情報",
-    ),
-    "items_to_bring": (
-        "Items to bring",
-        "持参品",
-        "items",
-        "things to bring",
-        "bring",
-        "持ち物",
-        "持参物",
-    ),
-    "paperwork": ("Paperwork", "書類", "documents", "paper work", "事前書類", "提出書類"),
-    "customer_notes": ("Notes", "備考", "remarks", "comments", "その他"),
-    "submit": ("Submit", "送信", "send", "send now", "提出", "依頼確定"),
-}
-
-# Contact sub-fields: meaningful only under a contact heading, or with it in the label.
-_CONTACT_SPEC: dict[str, tuple[str, ...]] = {
-    "name": ("Name", "氏名", "名前", "担当者名", "お名前"),
-    "phone": (
-        "Phone",
-        "電話",
-        "tel",
-        "telephone",
-        "phone number",
-        "mobile",
-        "cell",
-        "電話番号",
-        "携帯",
-        "携帯番号",
-        "連絡先電話番号",
-    ),
-    "email": ("Email", "メール", "e-mail", "mail", "email address", "メールアドレス", "eメール"),
-    "skype": ("Skype", "スカイプ"),
-    "whatsapp": ("WhatsApp", "ワッツアップ"),
-    "line": ("LINE", "LINE ID", "ライン"),
-    "company": ("Company", "会社", "会社名", "所属"),
-}
-_GROUPS = ("local_contact", "remote_engineer")
-
-# Fields whose value runs on (unindented) up to the next label.
-_MULTILINE = {
-    "site_address",
-    "local_contact",
-    "remote_engineer",
-    "site.entry_instructions",
-    "work_description",
-    "equipment",
-    "items_to_bring",
-    "paperwork",
-    "customer_notes",
-}
-
-
-def _label_key(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    folded = re.sub(r"\([^)]*\)", "", folded)  # a hint: "Planned start (JST)", "発注番号（任意）"
-    return re.sub(r"[\s\-_.・*#'’\"“”\[\]【】「」『』<>]", "", folded)
-
-
-def _build_labels() -> dict[str, str]:
-    labels: dict[str, str] = {}
-    for key, names in _SPEC.items():
-        for name in names:
-            labels[_label_key(name)] = key
-    for sub, names in _CONTACT_SPEC.items():
-        labels.setdefault(_label_key(names[0]), f"contact.{sub}")
-        for name in names:
-            labels.setdefault(_label_key(name), f"contact.{sub}")
-        for group in _GROUPS:
-            for heading in _SPEC[group]:
-                for name in names:
-                    for joint in ("", "の", "'s "):
-                        labels[_label_key(f"{heading}{joint}{name}")] = f"{group}.{sub}"
-    # "Company" alone is the site's company unless under a contact heading (resolved in the parser).
-    return labels
-
-
-LABELS: dict[str, str] = _build_labels()
-
-# The documented label of each key, for messages ("PO number / 発注番号").
-_DOC_LABEL = {key: f"{names[0]} / {names[1]}" for key, names in _SPEC.items()}
-_DOC_LABEL.update(
-    {f"contact.{sub}": f"{names[0]} / {names[1]}" for sub, names in _CONTACT_SPEC.items()}
-)
-
 _STOP = re.compile(
     r"""^\s*(?:
         --\s*$                                                   # signature separator
@@ -357,36 +119,6 @@ _SIGN_OFF = re.compile(
          |よろしくお願い(?:いた|致)?します|宜しくお願い(?:いた|致)?します)[\s,.!。、]*$""",
     re.IGNORECASE | re.VERBOSE,
 )
-_MAX_LABEL_CHARS = 60
-
-
-def _split_label(line: str) -> tuple[str, str, str] | None:
-    """(key, label as written, value) when the line starts with a known label."""
-    match = re.search(r"[:：]", line)
-    if match is None:
-        return None
-    label = BULLET.sub("", line[: match.start()], count=1).strip()
-    if not label or len(label) > _MAX_LABEL_CHARS:
-        return None
-    value = line[match.end() :].strip()
-    key = LABELS.get(_label_key(label))
-    if key is None:
-        # "PO number / 発注番号": every part that is a label must name the same field.
-        parts = [LABELS.get(_label_key(p)) for p in re.split(r"[/／|｜]", label) if p.strip()]
-        known = {p for p in parts if p is not None}
-        if len(known) != 1:
-            return None
-        key = known.pop()
-    return key, label, value
-
-
-def _looks_like_label(line: str) -> str | None:
-    """An unknown "Something: value" line: the "Something", else None."""
-    match = re.match(r"^\s*([^:：]{1,40})[:：]\s*\S", BULLET.sub("", line, count=1))
-    if match is None or "//" in line[: match.end() + 2]:
-        return None
-    label = match.group(1).strip()
-    return label if label and not re.search(r"https?$", label, re.IGNORECASE) else None
 
 
 @dataclass
@@ -407,7 +139,7 @@ def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
             continue
         if _STOP.match(line) or _SIGN_OFF.match(line):
             break
-        hit = _split_label(line)
+        hit = split_label(line)
         if submitted:
             if current is not None and hit is None and line[:1].isspace() and line.strip():
                 current.lines.append(line)
@@ -419,7 +151,7 @@ def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
             continue
         if hit is not None:
             key, label, value = hit
-            key, group = _resolve(key, group)
+            key, group = resolve(key, group)
             if key is None:
                 problems.append(
                     Problem(
@@ -439,15 +171,15 @@ def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
             submitted = key == "submit"
             continue
         if current is None:
-            unknown = _looks_like_label(line) if entries else None
+            unknown = looks_like_label(line) if entries else None
             if unknown:
                 problems.append(_unknown_label(unknown, line))
             continue
         indented = bool(line) and line[0].isspace()
-        if current.key in _MULTILINE or (indented and line.strip()):
+        if current.key in MULTILINE or (indented and line.strip()):
             current.lines.append(line)
         elif line.strip():
-            unknown = _looks_like_label(line)
+            unknown = looks_like_label(line)
             if unknown:
                 problems.append(_unknown_label(unknown, line))
             current = None  # text after a one-line field ends it ("Thanks!", a signature)
@@ -474,197 +206,6 @@ def _after_submit(label: str, line: str) -> Problem:
         f"「{label}」は「Submit / 送信」の後にあります。送信の行でご依頼は終わるため、それ以降の行は"
         "読み取られません。送信の行は最後にご記入ください。",
     )
-
-
-def _resolve(key: str, group: str | None) -> tuple[str | None, str | None]:
-    """The field a label names in the current group, and the group after it."""
-    if key in _GROUPS:
-        return key, key
-    if key == "site_address" or key.startswith("site."):
-        return key, "site"
-    if key.startswith(("local_contact.", "remote_engineer.")):
-        return key, key.split(".", 1)[0]
-    if key.startswith("contact."):
-        sub = key.split(".", 1)[1]
-        if group in _GROUPS:
-            return f"{group}.{sub}", group
-        if group == "site" and sub in ("name", "company"):
-            return ("site.name" if sub == "name" else "site.company_name"), group
-        if sub == "company":
-            return "site.company_name", None
-        return None, group
-    return key, None
-
-
-# --- contacts and addresses ------------------------------------------------------------------------
-
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
-_PHONE = re.compile(r"(?:\+|\(\+?)?\d[\d\s().\-‐－]{5,}\d")
-_MESSENGER = re.compile(
-    r"^\s*(?P<key>skype|whatsapp|line(?:\s*id)?|phone|tel|mobile|email|e-mail|mail|name|company"
-    r"|スカイプ|ライン|電話|メール|氏名|会社)\s*[:：]\s*(?P<value>.+)$",
-    re.IGNORECASE,
-)
-_MESSENGER_KEYS = {
-    "スカイプ": "skype",
-    "ライン": "line",
-    "電話": "phone",
-    "tel": "phone",
-    "mobile": "phone",
-    "メール": "email",
-    "e-mail": "email",
-    "mail": "email",
-    "氏名": "name",
-    "会社": "company",
-}
-
-
-def clean_phone(value: str) -> str:
-    text = re.sub(r"^(?:tel|phone)\s*[:：]?\s*", "", " ".join(value.split()), flags=re.I)
-    return text.strip(" ,;")
-
-
-def clean_email(value: str) -> str:
-    text = value.strip().removeprefix("mailto:").strip("<>[]() ")
-    found = _EMAIL.search(text)
-    return found.group(0) if found else text
-
-
-def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
-    """ "Taro Yamada, 03-1234-5678, yamada@acme.example, skype: t.yamada" -> fields, and the pieces
-    that could not be told apart."""
-    out: dict[str, str] = {}
-    leftovers: list[str] = []
-    for piece in re.split(r"[,;、，；\n|]|\s/\s", text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        keyed = _MESSENGER.match(piece)
-        if keyed:
-            key = keyed.group("key").casefold().replace(" ", "")
-            key = _MESSENGER_KEYS.get(key, "line" if key.startswith("line") else key)
-            out.setdefault(key, keyed.group("value").strip())
-            continue
-        email = _EMAIL.search(piece)
-        if email:
-            out.setdefault("email", email.group(0))
-            piece = (piece[: email.start()] + piece[email.end() :]).strip(" <>()")
-        phone = _PHONE.search(piece)
-        if phone and sum(c.isdigit() for c in phone.group(0)) >= 8:
-            out.setdefault("phone", clean_phone(phone.group(0)))
-            piece = (piece[: phone.start()] + piece[phone.end() :]).strip(" ()")
-        piece = re.sub(r"^(?:tel|phone)\s*[:：]?\s*$", "", piece, flags=re.I).strip()
-        if piece:
-            if "name" not in out:
-                out["name"] = piece
-            else:
-                leftovers.append(piece)
-    for key in ("phone",):
-        if key in out:
-            out[key] = clean_phone(out[key])
-    if "email" in out:
-        out["email"] = clean_email(out["email"])
-    return out, leftovers
-
-
-_JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
-_POSTAL = re.compile(
-    r"〒\s*(\d{3})\s*[-‐－ー−]?\s*(\d{4})|(?<![\d-])(\d{3})[-‐－ー−](\d{4})(?![\d-])"
-)
-_FLOOR = re.compile(
-    r"(?<![\w-])(?P<f>B?\d{1,3})\s*(?:F|階|/F|fl\.?)(?![A-Za-z])"
-    r"|(?<![\w-])(?P<g>\d{1,3})(?:st|nd|rd|th)\s+floor\b"
-    r"|\bfloor\s+(?P<h>B?\d{1,3})\b",
-    re.IGNORECASE,
-)
-_CITY_JA = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
-_STREET_JA = re.compile(
-    r"^(?P<street>.*?\d+(?:\s*(?:[-‐－ー−の]|丁目|番地|番|号)\s*\d+)*\s*(?:丁目|番地|番|号)?)\s*(?P<rest>.*)$"
-)
-_CITY_EN = re.compile(
-    r"^[A-Za-zōūŌŪ' ]+?(?:-|\s)(?:ku|shi|city|ward|gun|cho|machi|mura|son)$", re.IGNORECASE
-)
-_BUILDING_EN = re.compile(
-    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex|dc)\b|ビル|タワー",
-    re.IGNORECASE,
-)
-
-
-def parse_address(text: str) -> dict[str, str]:
-    """Split a one-line (or several-line) address into the site's parts; best effort."""
-    work = nfkc(text).replace("\n", ", ")
-    out: dict[str, str] = {}
-    postal = _POSTAL.search(work)
-    if postal:
-        digits = [g for g in postal.groups() if g]
-        out["postal_code"] = f"{digits[0]}-{digits[1]}"
-        work = work[: postal.start()] + " " + work[postal.end() :]
-    floor = _FLOOR.search(work)
-    if floor:
-        out["floor"] = floor.group("f") or floor.group("g") or floor.group("h")
-        work = work[: floor.start()] + " " + work[floor.end() :]
-    work = re.sub(r"\b(?:japan|日本)\b|日本国", " ", work, flags=re.IGNORECASE)
-    work = re.sub(r"\s*,\s*(?:,\s*)+", ", ", work).strip(" ,")
-    if _JA_CHARS.search(work):
-        _address_ja(work, out)
-    else:
-        _address_en(work, out)
-    return {k: v.strip(" ,") for k, v in out.items() if v and v.strip(" ,")}
-
-
-def _address_ja(work: str, out: dict[str, str]) -> None:
-    compact = work.replace(",", " ").strip()
-    for pref in PREFECTURES:
-        at = compact.find(pref.name_ja)
-        name = pref.name_ja
-        if at < 0 and compact.startswith(pref.short_ja) and pref.short_ja != pref.name_ja:
-            at, name = 0, pref.short_ja
-        if at >= 0:
-            out["prefecture"] = pref.name_ja
-            compact = (compact[:at] + " " + compact[at + len(name) :]).strip()
-            break
-    head = compact.lstrip()
-    city = _CITY_JA.match(re.sub(r"\s+", "", head.split(" ")[0])) if head else None
-    if city:
-        taken = city.group(1)
-        out["city"] = taken
-        # Remove the city's characters from the front, spaces allowed between them.
-        pattern = r"\s*".join(map(re.escape, taken))
-        head = re.sub(rf"^\s*{pattern}", "", head).strip()
-    if not head:
-        return
-    street = _STREET_JA.match(head)
-    if street and street.group("street").strip():
-        out["street"] = street.group("street").strip()
-        if street.group("rest").strip():
-            out["building"] = street.group("rest").strip()
-    else:
-        out["street"] = head
-
-
-def _address_en(work: str, out: dict[str, str]) -> None:
-    street: list[str] = []
-    for segment in (s.strip() for s in work.split(",")):
-        if not segment:
-            continue
-        if "prefecture" not in out and normalize_prefecture(segment):
-            out["prefecture"] = segment
-            continue
-        words = segment.split()
-        # "Chiyoda-ku Tokyo", "Tokyo-to Chiyoda-ku": a prefecture at either end of a segment.
-        if "prefecture" not in out and len(words) > 1:
-            if normalize_prefecture(words[-1]):
-                out["prefecture"], segment = words[-1], " ".join(words[:-1])
-            elif normalize_prefecture(words[0]):
-                out["prefecture"], segment = words[0], " ".join(words[1:])
-        if "city" not in out and not re.search(r"\d", segment) and _CITY_EN.match(segment):
-            out["city"] = segment
-        elif "building" not in out and _BUILDING_EN.search(segment) and street:
-            out["building"] = segment
-        else:
-            street.append(segment)
-    if street:
-        out["street"] = ", ".join(street)
 
 
 # --- the whole order ------------------------------------------------------------------------------
@@ -733,8 +274,8 @@ def parse(text: str) -> ParsedOrder:
     data = result.data
     site: dict[str, Any] = {}
     site_inline: list[str] = []
-    contacts: dict[str, dict[str, Any]] = {g: {} for g in _GROUPS}
-    contact_inline: dict[str, list[tuple[str, str]]] = {g: [] for g in _GROUPS}
+    contacts: dict[str, dict[str, Any]] = {g: {} for g in GROUPS}
+    contact_inline: dict[str, list[tuple[str, str]]] = {g: [] for g in GROUPS}
     starts: list[datetime] = []
     range_hours: Decimal | None = None
     hours: Decimal | None = None
@@ -796,9 +337,9 @@ def parse(text: str) -> ParsedOrder:
             block = text_block(entry.lines)
             if block:
                 site["entry_instructions"] = block
-        elif key in _GROUPS:
+        elif key in GROUPS:
             contact_inline[key].extend((label, x) for x in entry.lines if x.strip())
-        elif key.startswith(tuple(f"{g}." for g in _GROUPS)):
+        elif key.startswith(tuple(f"{g}." for g in GROUPS)):
             group, sub = key.split(".", 1)
             if value:
                 if sub == "phone":
@@ -864,7 +405,7 @@ def parse(text: str) -> ParsedOrder:
         site["is_datacenter"] = True  # a data-center visit reference says where we are going
     if site:
         data["site"] = site
-    for group in _GROUPS:
+    for group in GROUPS:
         for label, line in contact_inline[group]:
             fields, leftovers = parse_contact_inline(line)
             for name, part in fields.items():

@@ -1,0 +1,179 @@
+"""Contacts and addresses as people write them on one line: "Taro Yamada, 03-1234-5678" and
+"〒100-0004 東京都千代田区大手町1-2-3 大手町タワー 5階". Pure Python; best effort (the completeness
+check asks for what could not be told apart).
+"""
+
+from __future__ import annotations
+
+import re
+
+from genba.core.prefectures import PREFECTURES, normalize_prefecture
+from genba.messaging.intake.values import nfkc
+
+_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\+|\(\+?)?\d[\d\s().\-‐－]{5,}\d")
+_MESSENGER = re.compile(
+    r"^\s*(?P<key>skype|whatsapp|line(?:\s*id)?|phone|tel|mobile|email|e-mail|mail|name|company"
+    r"|スカイプ|ライン|電話|メール|氏名|会社)\s*[:：]\s*(?P<value>.+)$",
+    re.IGNORECASE,
+)
+_MESSENGER_KEYS = {
+    "スカイプ": "skype",
+    "ライン": "line",
+    "電話": "phone",
+    "tel": "phone",
+    "mobile": "phone",
+    "メール": "email",
+    "e-mail": "email",
+    "mail": "email",
+    "氏名": "name",
+    "会社": "company",
+}
+
+
+def clean_phone(value: str) -> str:
+    text = re.sub(r"^(?:tel|phone)\s*[:：]?\s*", "", " ".join(value.split()), flags=re.I)
+    return text.strip(" ,;")
+
+
+def clean_email(value: str) -> str:
+    text = value.strip().removeprefix("mailto:").strip("<>[]() ")
+    found = _EMAIL.search(text)
+    return found.group(0) if found else text
+
+
+def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
+    """ "Taro Yamada, 03-1234-5678, yamada@acme.example, skype: t.yamada" -> fields, and the pieces
+    that could not be told apart."""
+    out: dict[str, str] = {}
+    leftovers: list[str] = []
+    for piece in re.split(r"[,;、，；\n|]|\s/\s", text):
+        piece = piece.strip()
+        if not piece:
+            continue
+        keyed = _MESSENGER.match(piece)
+        if keyed:
+            key = keyed.group("key").casefold().replace(" ", "")
+            key = _MESSENGER_KEYS.get(key, "line" if key.startswith("line") else key)
+            out.setdefault(key, keyed.group("value").strip())
+            continue
+        email = _EMAIL.search(piece)
+        if email:
+            out.setdefault("email", email.group(0))
+            piece = (piece[: email.start()] + piece[email.end() :]).strip(" <>()")
+        phone = _PHONE.search(piece)
+        if phone and sum(c.isdigit() for c in phone.group(0)) >= 8:
+            out.setdefault("phone", clean_phone(phone.group(0)))
+            piece = (piece[: phone.start()] + piece[phone.end() :]).strip(" ()")
+        piece = re.sub(r"^(?:tel|phone)\s*[:：]?\s*$", "", piece, flags=re.I).strip()
+        if piece:
+            if "name" not in out:
+                out["name"] = piece
+            else:
+                leftovers.append(piece)
+    for key in ("phone",):
+        if key in out:
+            out[key] = clean_phone(out[key])
+    if "email" in out:
+        out["email"] = clean_email(out["email"])
+    return out, leftovers
+
+
+_JA_CHARS = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+_POSTAL = re.compile(
+    r"〒\s*(\d{3})\s*[-‐－ー−]?\s*(\d{4})|(?<![\d-])(\d{3})[-‐－ー−](\d{4})(?![\d-])"
+)
+_FLOOR = re.compile(
+    r"(?<![\w-])(?P<f>B?\d{1,3})\s*(?:F|階|/F|fl\.?)(?![A-Za-z])"
+    r"|(?<![\w-])(?P<g>\d{1,3})(?:st|nd|rd|th)\s+floor\b"
+    r"|\bfloor\s+(?P<h>B?\d{1,3})\b",
+    re.IGNORECASE,
+)
+_CITY_JA = re.compile(r"^(.+?郡.+?[町村]|.+?市.+?区|.+?[市区町村])")
+_STREET_JA = re.compile(
+    r"^(?P<street>.*?\d+(?:\s*(?:[-‐－ー−の]|丁目|番地|番|号)\s*\d+)*\s*(?:丁目|番地|番|号)?)\s*(?P<rest>.*)$"
+)
+_CITY_EN = re.compile(
+    r"^[A-Za-zōūŌŪ' ]+?(?:-|\s)(?:ku|shi|city|ward|gun|cho|machi|mura|son)$", re.IGNORECASE
+)
+_BUILDING_EN = re.compile(
+    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex|dc)\b|ビル|タワー",
+    re.IGNORECASE,
+)
+
+
+def parse_address(text: str) -> dict[str, str]:
+    """Split a one-line (or several-line) address into the site's parts; best effort."""
+    work = nfkc(text).replace("\n", ", ")
+    out: dict[str, str] = {}
+    postal = _POSTAL.search(work)
+    if postal:
+        digits = [g for g in postal.groups() if g]
+        out["postal_code"] = f"{digits[0]}-{digits[1]}"
+        work = work[: postal.start()] + " " + work[postal.end() :]
+    floor = _FLOOR.search(work)
+    if floor:
+        out["floor"] = floor.group("f") or floor.group("g") or floor.group("h")
+        work = work[: floor.start()] + " " + work[floor.end() :]
+    work = re.sub(r"\b(?:japan|日本)\b|日本国", " ", work, flags=re.IGNORECASE)
+    work = re.sub(r"\s*,\s*(?:,\s*)+", ", ", work).strip(" ,")
+    if _JA_CHARS.search(work):
+        _address_ja(work, out)
+    else:
+        _address_en(work, out)
+    return {k: v.strip(" ,") for k, v in out.items() if v and v.strip(" ,")}
+
+
+def _address_ja(work: str, out: dict[str, str]) -> None:
+    compact = work.replace(",", " ").strip()
+    for pref in PREFECTURES:
+        at = compact.find(pref.name_ja)
+        name = pref.name_ja
+        if at < 0 and compact.startswith(pref.short_ja) and pref.short_ja != pref.name_ja:
+            at, name = 0, pref.short_ja
+        if at >= 0:
+            out["prefecture"] = pref.name_ja
+            compact = (compact[:at] + " " + compact[at + len(name) :]).strip()
+            break
+    head = compact.lstrip()
+    city = _CITY_JA.match(re.sub(r"\s+", "", head.split(" ")[0])) if head else None
+    if city:
+        taken = city.group(1)
+        out["city"] = taken
+        # Remove the city's characters from the front, spaces allowed between them.
+        pattern = r"\s*".join(map(re.escape, taken))
+        head = re.sub(rf"^\s*{pattern}", "", head).strip()
+    if not head:
+        return
+    street = _STREET_JA.match(head)
+    if street and street.group("street").strip():
+        out["street"] = street.group("street").strip()
+        if street.group("rest").strip():
+            out["building"] = street.group("rest").strip()
+    else:
+        out["street"] = head
+
+
+def _address_en(work: str, out: dict[str, str]) -> None:
+    street: list[str] = []
+    for segment in (s.strip() for s in work.split(",")):
+        if not segment:
+            continue
+        if "prefecture" not in out and normalize_prefecture(segment):
+            out["prefecture"] = segment
+            continue
+        words = segment.split()
+        # "Chiyoda-ku Tokyo", "Tokyo-to Chiyoda-ku": a prefecture at either end of a segment.
+        if "prefecture" not in out and len(words) > 1:
+            if normalize_prefecture(words[-1]):
+                out["prefecture"], segment = words[-1], " ".join(words[:-1])
+            elif normalize_prefecture(words[0]):
+                out["prefecture"], segment = words[0], " ".join(words[1:])
+        if "city" not in out and not re.search(r"\d", segment) and _CITY_EN.match(segment):
+            out["city"] = segment
+        elif "building" not in out and _BUILDING_EN.search(segment) and street:
+            out["building"] = segment
+        else:
+            street.append(segment)
+    if street:
+        out["street"] = ", ".join(street)
