@@ -205,15 +205,36 @@ def test_an_order_over_smtp_becomes_a_request_the_customer_sees(smtp_port, alice
     assert "Submit / 送信" in reply.body  # how to send it when complete
 
 
-def test_the_reply_is_in_the_senders_language(smtp_port, alice):
+def test_a_mail_in_the_template_alone_is_answered_in_the_senders_language(smtp_port, alice):
+    """Bilingual labels and values say nothing of the writer's language: the profile decides."""
     alice.language = "ja"
     alice.save()
-    send(smtp_port, make_mail("alice@acme.example", order(without=("PO number",))))
+    body = order(
+        without=("PO number", "Hello team", "Best regards", "Alice", "SLA", "Work description")
+        + ("Replace the failed", "with the remote")
+    )
+    send(smtp_port, make_mail("alice@acme.example", body))
 
     [reply] = replies_to("alice@acme.example")
     assert "発注番号（PO・ケース・チケット番号）が入力されていません" in reply.body
     assert "No purchase order" not in reply.body
     assert "下書き" in reply.body
+
+
+def test_the_reply_is_in_the_language_the_mail_was_written_in(smtp_port, alice):
+    alice.language = "ja"  # her profile says Japanese; she writes in English
+    alice.save()
+    send(smtp_port, make_mail("alice@acme.example", order(without=("PO number",))))
+    [reply] = replies_to("alice@acme.example")
+    assert "No purchase order" in reply.body
+
+    alice.language = "en"
+    alice.save()
+    japanese = "お世話になっております。下記の作業をお願いいたします。\n\n件名: ディスク交換\n以上、よろしくお願いいたします。\n"
+    mail.outbox.clear()
+    send(smtp_port, make_mail("alice@acme.example", japanese, subject="ディスク交換"))
+    [reply] = replies_to("alice@acme.example")
+    assert "ご依頼ありがとうございます" in reply.body
 
 
 def test_a_complete_order_gets_a_reply_that_nothing_is_missing(smtp_port, alice):

@@ -31,6 +31,18 @@ SPEC: dict[str, tuple[str, ...]] = {
         "ケース番号",
         "チケット番号",
         "管理番号",
+        "PO number",
+        "order number",
+        "order no",
+        "our reference",
+        "ref",
+        "ref no",
+        "発注No",
+        "注文No",
+        "PO番号",
+        "案件番号",
+        "管理No",
+        "チケットNo",
     ),
     "start": (
         "Planned start",
@@ -46,6 +58,27 @@ SPEC: dict[str, tuple[str, ...]] = {
         "訪問日",
         "開始日時",
         "日時",
+        "date",
+        "date/time",
+        "date & time",
+        "visit",
+        "visit time",
+        "time",
+        "scheduled",
+        "schedule",
+        "requested date",
+        "preferred date",
+        "desired date",
+        "when",
+        "作業予定日時",
+        "作業希望日時",
+        "希望日時",
+        "訪問希望日時",
+        "作業予定日",
+        "作業日",
+        "日程",
+        "実施日時",
+        "実施日",
     ),
     "hours": (
         "Reserved hours",
@@ -55,9 +88,43 @@ SPEC: dict[str, tuple[str, ...]] = {
         "hours on site",
         "作業時間",
         "予約時間数",
+        "duration",
+        "estimated duration",
+        "estimated time",
+        "expected duration",
+        "time needed",
+        "所要時間",
+        "作業予定時間",
+        "想定作業時間",
+        "予定時間",
     ),
-    "site_address": ("Site address", "住所", "address", "訪問先住所", "所在地", "訪問先"),
-    "site.name": ("Site name", "拠点名", "サイト名"),
+    "site_address": (
+        "Site address",
+        "住所",
+        "address",
+        "訪問先住所",
+        "所在地",
+        "訪問先",
+        "site",
+        "site location",
+        "location",
+        "venue",
+        "作業場所",
+        "作業場所住所",
+        "訪問場所",
+        "現地住所",
+        "設置場所",
+        "場所",
+    ),
+    "site.name": (
+        "Site name",
+        "拠点名",
+        "サイト名",
+        "facility",
+        "施設名",
+        "データセンター名",
+        "DC名",
+    ),
     "site.postal_code": (
         "Postal code",
         "郵便番号",
@@ -70,7 +137,7 @@ SPEC: dict[str, tuple[str, ...]] = {
     "site.prefecture": ("Prefecture", "都道府県"),
     "site.city": ("City", "市区町村", "ward", "city/ward", "市区郡"),
     "site.street": ("Street", "番地", "street address", "address line", "町名番地", "町域番地"),
-    "site.building": ("Building", "建物", "建物名", "ビル名", "ビル"),
+    "site.building": ("Building", "建物", "建物名", "ビル名", "ビル", "building name", "建物名称"),
     "site.floor": ("Floor", "階", "フロア", "階数"),
     "site.room": ("Room", "部屋", "部屋番号", "室", "ラック", "cage"),
     "site.entry_instructions": (
@@ -116,6 +183,17 @@ SPEC: dict[str, tuple[str, ...]] = {
         "site contact",
         "現地連絡先",
         "現地担当",
+        "contact on site",
+        "on site contact",
+        "site contact person",
+        "contact person on site",
+        "local contact person",
+        "contact person",
+        "立会者",
+        "立会い者",
+        "立ち会い者",
+        "現地連絡先担当",
+        "現地窓口",
     ),
     "remote_engineer": (
         "Remote engineer",
@@ -126,6 +204,13 @@ SPEC: dict[str, tuple[str, ...]] = {
         "tier3 engineer",
         "リモート担当者",
         "リモート担当",
+        "remote contact",
+        "remote support",
+        "remote engineer contact",
+        "remote",
+        "リモート対応者",
+        "リモート窓口",
+        "遠隔担当者",
     ),
     "force_without_local_contact": (
         "Dispatch without local contact",
@@ -143,6 +228,9 @@ SPEC: dict[str, tuple[str, ...]] = {
         "対応言語",
         "使用言語",
         "作業言語",
+        "language required",
+        "required language",
+        "対応可能言語",
     ),
     "skill_level": (
         "Skill level",
@@ -152,6 +240,10 @@ SPEC: dict[str, tuple[str, ...]] = {
         "engineer skill",
         "スキルレベル",
         "技術レベル",
+        "level",
+        "required skill",
+        "必要スキル",
+        "技術者レベル",
     ),
     "engineers": (
         "Engineers",
@@ -162,8 +254,24 @@ SPEC: dict[str, tuple[str, ...]] = {
         "エンジニア人数",
         "作業員数",
         "人員",
+        "number of technicians",
+        "technicians",
+        "engineers needed",
+        "必要人数",
+        "作業人数",
+        "派遣人数",
     ),
-    "urgency": ("Urgency", "緊急度", "urgency class", "class", "priority", "緊急", "優先度"),
+    "urgency": (
+        "Urgency",
+        "緊急度",
+        "urgency class",
+        "class",
+        "priority",
+        "緊急",
+        "優先度",
+        "urgency level",
+        "緊急度区分",
+    ),
     "sla_requested": ("SLA", "SLA要否", "SLA requested", "SLA required", "SLA希望"),
     "work_description": (
         "Work description",
@@ -174,6 +282,16 @@ SPEC: dict[str, tuple[str, ...]] = {
         "task",
         "作業概要",
         "依頼内容",
+        "work details",
+        "details",
+        "job description",
+        "request details",
+        "scope",
+        "tasks",
+        "作業詳細",
+        "作業内容詳細",
+        "ご依頼内容",
+        "内容",
     ),
     "equipment": (
         "Equipment",
@@ -183,6 +301,14 @@ SPEC: dict[str, tuple[str, ...]] = {
         "devices",
         "対象機器",
         "機器情報",
+        "equipment list",
+        "device",
+        "target device",
+        "target equipment",
+        "対象機器情報",
+        "作業対象機器",
+        "対象装置",
+        "機器一覧",
     ),
     "items_to_bring": (
         "Items to bring",
@@ -192,11 +318,35 @@ SPEC: dict[str, tuple[str, ...]] = {
         "bring",
         "持ち物",
         "持参物",
+        "what to bring",
+        "tools",
+        "required tools",
+        "必要な持ち物",
+        "持参いただくもの",
+        "必要物品",
     ),
     "paperwork": ("Paperwork", "書類", "documents", "paper work", "事前書類", "提出書類"),
-    "customer_notes": ("Notes", "備考", "remarks", "comments", "その他"),
+    "customer_notes": (
+        "Notes",
+        "備考",
+        "remarks",
+        "comments",
+        "その他",
+        "other",
+        "additional notes",
+        "特記事項",
+        "補足",
+        "備考欄",
+    ),
     "submit": ("Submit", "送信", "send", "send now", "提出", "依頼確定"),
 }
+
+# "Day 1:", "2日目：", "Visit 2:", "訪問2:": a visit each, in the order written.
+SPEC["start"] += tuple(
+    name
+    for n in range(1, 32)
+    for name in (f"day {n}", f"{n}日目", f"visit {n}", f"訪問{n}", f"作業{n}日目")
+)
 
 # Contact sub-fields: meaningful only under a contact heading, or with it in the label.
 CONTACT_SPEC: dict[str, tuple[str, ...]] = {
@@ -271,15 +421,17 @@ DOC_LABEL.update(
 MAX_LABEL_CHARS = 60
 
 
-def split_label(line: str) -> tuple[str, str, str] | None:
-    """(key, label as written, value) when the line starts with a known label."""
-    match = re.search(r"[:：]", line)
-    if match is None:
-        return None
-    label = BULLET.sub("", line[: match.start()], count=1).strip()
+_BRACKETED = re.compile(
+    r"^\s*[【\[［〔〈《≪<＜]\s*(?P<label>[^】\]］〕〉》≫>＞]{1,60}?)\s*[】\]］〕〉》≫>＞]\s*[:：]?\s*(?P<value>.*)$"
+)
+# A label alone on its line ("■作業日時", "PO number"), or set off from its value by a tab or a
+# wide gap ("作業日時　12月7日": the ideographic space is two spaces by then).
+_SPACED = re.compile(r"^\s*(?P<label>\S.{0,58}?)(?:\s*$|\t+\s*|\s{2,})(?P<value>.*)$")
+
+
+def _key_for(label: str) -> str | None:
     if not label or len(label) > MAX_LABEL_CHARS:
         return None
-    value = line[match.end() :].strip()
     key = LABELS.get(label_key(label))
     if key is None:
         # "PO number / 発注番号": every part that is a label must name the same field.
@@ -288,7 +440,32 @@ def split_label(line: str) -> tuple[str, str, str] | None:
         if len(known) != 1:
             return None
         key = known.pop()
-    return key, label, value
+    return key
+
+
+def split_label(line: str) -> tuple[str, str, str] | None:
+    """(key, label as written, value) when the line starts with a known label: `Label: value`,
+    `Label：value`, `【Label】value`, `■Label` alone (its value on the next lines), `Label<tab>value`.
+    The value is "" when the label stands alone."""
+    text = BULLET.sub("", line, count=1)
+    bracketed = _BRACKETED.match(text)
+    if bracketed:
+        key = _key_for(bracketed.group("label").strip())
+        if key is not None:
+            return key, bracketed.group("label").strip(), bracketed.group("value").strip()
+    colon = re.search(r"[:：]", text)
+    if colon is not None:
+        label = text[: colon.start()].strip()
+        key = _key_for(label)
+        if key is not None:
+            return key, label, text[colon.end() :].strip()
+    spaced = _SPACED.match(text)
+    if spaced:
+        label = spaced.group("label").strip().rstrip(":：")
+        key = _key_for(label)
+        if key is not None:
+            return key, label, spaced.group("value").strip()
+    return None
 
 
 def looks_like_label(line: str) -> str | None:

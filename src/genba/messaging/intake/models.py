@@ -1,8 +1,11 @@
 """One row per e-mail that reached the intake, whatever became of it.
 
-The row's unique `message_id` is what makes delivery idempotent: an SMTP retry, a second IMAP fetch
-or an mbox imported twice finds the row and changes nothing. A message without a Message-ID gets one
-made from the SHA-256 of its bytes, so the very same bytes are still recognised.
+A mail is known by its Message-ID, its sender and the digest of its content (`content_digest`:
+SHA-256 of the From, Subject and body, not of the headers relays add): that is what makes delivery
+idempotent (an SMTP retry, a second IMAP fetch or an mbox imported twice finds the row and changes
+nothing). A Message-ID alone is not trusted: another sender, or other content, under a Message-ID seen
+before is a new mail (logged), never dropped. A message without a Message-ID gets one made from the
+SHA-256 of its bytes, so the very same bytes are still recognised.
 
 The raw message is kept in private storage (the attachments' storage, never under a public URL) when
 the sender is a known customer and the message is at most `GENBA_INTAKE_KEEP_RAW_BYTES` (1 MiB by
@@ -26,7 +29,7 @@ class Outcome(models.TextChoices):
     UNCHANGED = "unchanged", _("Known sender, nothing changed")
     REFUSED = "refused", _("Refused: unknown sender")
     IGNORED = "ignored", _("Ignored: automatic message or loop")
-    # Never stored (message_id is unique): what process_message answers for a message seen before.
+    # Never stored (a mail is recorded once): what process_message answers for a mail seen before.
     DUPLICATE = "duplicate", _("Duplicate of an earlier message")
 
 
@@ -36,7 +39,8 @@ def _raw_path(instance: InboundMessage, filename: str) -> str:
 
 
 class InboundMessage(models.Model):
-    message_id = models.CharField(max_length=255, unique=True)
+    message_id = models.CharField(max_length=255, db_index=True)
+    content_digest = models.CharField(max_length=64, blank=True)
     in_reply_to = models.CharField(max_length=255, blank=True)
     references = models.TextField(blank=True)
     subject = models.CharField(max_length=300, blank=True)
@@ -64,6 +68,12 @@ class InboundMessage(models.Model):
     class Meta:
         ordering = ["-received_at", "-id"]
         verbose_name = _("inbound e-mail")
+        constraints = [
+            # The same mail delivered twice at once: one row, the other delivery a duplicate.
+            models.UniqueConstraint(
+                fields=["message_id", "sender", "content_digest"], name="intake_one_row_per_mail"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.sender} {self.subject[:60]} ({self.outcome})"

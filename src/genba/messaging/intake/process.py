@@ -43,8 +43,9 @@ from django.db.models import Q
 from django.utils import translation
 
 from genba.accounts.models import Role, User
+from genba.core import clock
 from genba.core.errors import GenbaError
-from genba.messaging.intake import template
+from genba.messaging.intake import quoting, template
 from genba.messaging.intake.models import InboundMessage, Outcome
 from genba.messaging.notify import email_message
 from genba.orders import selectors, services
@@ -423,6 +424,10 @@ _T: dict[str, dict[str, str]] = {
         "en": "Nothing is missing: the order is complete.",
         "ja": "不足している項目はありません。ご依頼の内容はそろっています。",
     },
+    "read_as": {
+        "en": "Please check how we read these lines:",
+        "ja": "次の行の読み取り方をご確認ください：",
+    },
     "unread": {
         "en": "We could not read these lines; they were left out:",
         "ja": "次の行は読み取れなかったため、反映されていません：",
@@ -502,6 +507,7 @@ class _Report:
         self.language = language
         self.lead: list[str] = []
         self.problems: list[template.Problem] = []
+        self.notices: list[template.Problem] = []
         self.kept: list[str] = []
         self.refused: list[str] = []
         self.files_dropped = False
@@ -509,7 +515,7 @@ class _Report:
 
     def note(self) -> str:
         lines = [*self.lead]
-        lines += [p.message_en for p in self.problems]
+        lines += [p.message_en for p in self.notices + self.problems]
         lines += [f"refused file {r}" for r in self.refused]
         return "\n".join(lines)
 
@@ -521,6 +527,10 @@ class _Report:
         ]
         if request is not None:
             parts.append(_findings_text(request, lang))
+        if self.notices:
+            parts.append(
+                "\n".join([_t("read_as", lang), *(f"  - {p.message(lang)}" for p in self.notices)])
+            )
         if self.problems:
             parts.append(
                 "\n".join([_t("unread", lang), *(f"  - {p.message(lang)}" for p in self.problems)])
@@ -575,24 +585,56 @@ def _send_after_commit(outgoing: EmailMessage) -> None:
 # --- the whole message -----------------------------------------------------------------------------
 
 
+def content_digest(message: MimeMessage, raw: bytes) -> str:
+    """SHA-256 of what the sender wrote: From, Subject and the body as sent. Not of the whole
+    bytes: relays add Received headers, and the same mail delivered again must still be known."""
+    head_end = min((i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0), default=-1)
+    body = raw[head_end:] if head_end >= 0 else b""
+    body = b"\n".join(line.rstrip() for line in body.replace(b"\r\n", b"\n").split(b"\n")).strip()
+    digest = hashlib.sha256()
+    for part in (_header(message, "From"), _header(message, "Subject")):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def _seen_before(message_id: str, sender: str, digest: str) -> InboundMessage | None:
+    """The row of this very mail (same Message-ID, sender and content), if it came before.
+
+    A Message-ID is the sender's word only: reused by another sender or for other content, it
+    names a new mail, which is read (and the reuse logged) instead of being dropped."""
+    same_id = InboundMessage.objects.filter(message_id=message_id)
+    earlier = same_id.filter(sender=sender, content_digest__in=(digest, "")).first()
+    if earlier is None and same_id.exists():
+        logger.warning(
+            "intake: Message-ID %s was seen before from another sender or with other content; "
+            "read as a new mail (from %s)",
+            message_id,
+            sender or "no sender",
+        )
+    return earlier
+
+
 def process_message(raw: bytes) -> InboundMessage:
     """Take one e-mail (its bytes as received) and return the row that records what became of it.
 
-    A message seen before returns an unsaved copy of the earlier row with outcome `duplicate`.
+    A mail seen before returns an unsaved copy of the earlier row with outcome `duplicate`.
     """
     message = email.message_from_bytes(raw, policy=email.policy.default)
     message_id, own_id = _message_id(message, raw)
-    earlier = InboundMessage.objects.filter(message_id=message_id).first()
+    sender = _sender(message)[0][:254]
+    digest = content_digest(message, raw)
+    earlier = _seen_before(message_id, sender, digest)
     if earlier is not None:
         return _duplicate(earlier)
     stored_files: list[str] = []
     try:
         with transaction.atomic():
-            return _process(message, raw, message_id, own_id, stored_files)
+            return _process(message, raw, message_id, own_id, digest, stored_files)
     except IntegrityError:
-        # The same message delivered twice at once: the other delivery holds the row.
+        # The same mail delivered twice at once: the other delivery holds the row.
         _delete_files(stored_files)
-        earlier = InboundMessage.objects.filter(message_id=message_id).first()
+        earlier = _seen_before(message_id, sender, digest)
         if earlier is None:
             raise
         return _duplicate(earlier)
@@ -619,13 +661,19 @@ def _delete_files(names: list[str]) -> None:
 
 
 def _process(
-    message: MimeMessage, raw: bytes, message_id: str, own_id: bool, stored_files: list[str]
+    message: MimeMessage,
+    raw: bytes,
+    message_id: str,
+    own_id: bool,
+    digest: str,
+    stored_files: list[str],
 ) -> InboundMessage:
     subject = _header(message, "Subject")
     sender, _display = _sender(message)
     references = _thread_ids(message)
     inbound = InboundMessage.objects.create(
         message_id=message_id,
+        content_digest=digest,
         in_reply_to=(_MSGID.findall(_header(message, "In-Reply-To")) or [""])[0][:255],
         references=" ".join(references)[:10000],
         subject=subject[:300],
@@ -659,9 +707,12 @@ def _process(
         return inbound
 
     inbound.user = user
-    language = _language(user)
+    new = quoting.new_text(body_text(message), subject)
+    parsed = template.parse(new.text, today=clock.now().astimezone(template.TOKYO).date())
+    # The answer is in the language the mail was written in; the profile's when it mixes both.
+    language = parsed.language or _language(user)
     with translation.override(language):
-        _apply(message, inbound, user, language, own_id, references, stored_files)
+        _apply(message, inbound, user, language, parsed, new, own_id, references, stored_files)
     _keep_raw(inbound, raw, stored_files)
     return inbound
 
@@ -671,14 +722,16 @@ def _apply(
     inbound: InboundMessage,
     user,
     language: str,
+    parsed: template.ParsedOrder,
+    new: quoting.NewText,
     own_id: bool,
     references: list[str],
     stored_files: list[str],
 ) -> None:
     subject = inbound.subject
     report = _Report(language)
-    parsed = template.parse(body_text(message))
     report.problems.extend(parsed.problems)
+    report.notices.extend(parsed.notices)
     files = mail_attachments(message)
     target, named = _thread_request(user, subject, references)
     request: ServiceRequest | None = None
@@ -715,7 +768,8 @@ def _apply(
         report.show_template = True
     else:
         data = dict(parsed.data)
-        data.setdefault("title", clean_subject(subject)[:200])
+        # A forwarded order is titled by its own subject, not by "FW: …".
+        data.setdefault("title", clean_subject(new.forwarded_subject or subject)[:200])
         request_in, _ = validated_input(data, report.problems)
         try:
             request = services.request_create(by=user, data=request_in)

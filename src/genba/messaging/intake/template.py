@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +64,21 @@ from genba.messaging.intake.values import (
     text_block,
 )
 
+try:  # TEMPORARY while values.read_datetime is being written
+    from genba.messaging.intake.values import DateReading, read_datetime
+except ImportError:  # pragma: no cover
+    from dataclasses import dataclass as _dc
+
+    @_dc
+    class DateReading:  # type: ignore[no-redef]
+        start: Any
+        end: Any
+        year_assumed: bool = False
+
+    def read_datetime(value, *, today):  # type: ignore[no-redef]
+        return DateReading(*parse_datetime(value))
+
+
 __all__ = [
     "LABELS",
     "TOKYO",
@@ -99,12 +114,17 @@ class ParsedOrder:
     submit: bool | None = None
     # How many labelled lines were read: 0 means the mail did not use the template at all.
     labels_seen: int = 0
+    # The language the mail is written in ("en", "ja"), None when it mixes both: the answer's.
+    language: str | None = None
+    # Dates read from a month and day without a year ("12/7"): said back in the answer.
+    notices: list[Problem] = field(default_factory=list)
 
 
 _STOP = re.compile(
     r"""^\s*(?:
         --\s*$                                                   # signature separator
-      | (?:以上|end|end\ of\ order)[.。]?\s*$
+      | (?:end|end\ of\ order)[.。]?\s*$
+      | 以上(?:$|[\s、。,.！!]|の(?:内容|通り|とおり))                # "以上、よろしくお願いいたします。"
       | -{2,}\s*(?:original\ message|forwarded\ message|元のメッセージ|転送されたメッセージ).*
       | _{5,}\s*$                                                # Outlook's quote rule
       | on\ .{5,200}\ wrote:\s*$
@@ -113,12 +133,21 @@ _STOP = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A closing line, at the start of a line only: an indented "Thanks" may belong to a description.
+# A closing line, at the start of a line only (an indented "Thanks" may belong to a description),
+# and only once the order has begun: "Thank you." may also open a mail.
 _SIGN_OFF = re.compile(
-    r"""^(?:best\ regards|kind\ regards|regards|many\ thanks|thanks|thank\ you|cheers|sincerely
-         |よろしくお願い(?:いた|致)?します|宜しくお願い(?:いた|致)?します)[\s,.!。、]*$""",
+    r"""^(?:
+        (?:best\ regards|kind\ regards|warm\ regards|regards|best|many\ thanks|thanks|thank\ you
+          |thanks\ in\ advance|thank\ you\ in\ advance|cheers|sincerely|br|rgds)[\s,.!。、]*$
+      | (?:sent\ from\ my|get\ outlook\ for|iphoneから送信|ipadから送信|androidから送信)
+      | outlook\ for\ (?:ios|android)\ を入手
+      | (?:何卒|なにとぞ|どうぞ|引き続き|以上)?[、\s]*(?:よろしく|宜しく)お願い
+    )""",
     re.IGNORECASE | re.VERBOSE,
 )
+# Fields laid out as parts (an address, a contact): an unknown "Label:" line is not one of their
+# parts, so it ends them and is reported, instead of being glued onto the street or the name.
+_STRUCTURED = {"site_address", "local_contact", "remote_engineer"}
 
 
 @dataclass
@@ -128,8 +157,15 @@ class _Entry:
     lines: list[str]
 
 
-def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
-    entries: list[_Entry] = []
+@dataclass
+class _Reading:
+    entries: list[_Entry] = field(default_factory=list)
+    prose: list[str] = field(default_factory=list)  # lines that are no field's: greeting, closing
+
+
+def _entries(text: str, problems: list[Problem]) -> _Reading:
+    reading = _Reading()
+    entries = reading.entries
     current: _Entry | None = None
     group: str | None = None  # "site", "local_contact", "remote_engineer"
     submitted = False  # "Submit / 送信" is the last line: what follows is not read
@@ -137,7 +173,9 @@ def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
         line = raw_line.replace("\u3000", "  ").rstrip()
         if line.lstrip().startswith(">"):
             continue
-        if _STOP.match(line) or _SIGN_OFF.match(line):
+        if _STOP.match(line) or (entries and _SIGN_OFF.match(line.strip())):
+            if not entries:
+                reading.prose.append(line)
             break
         hit = split_label(line)
         if submitted:
@@ -174,16 +212,25 @@ def _entries(text: str, problems: list[Problem]) -> list[_Entry]:
             unknown = looks_like_label(line) if entries else None
             if unknown:
                 problems.append(_unknown_label(unknown, line))
+            elif line.strip():
+                reading.prose.append(line)
             continue
         indented = bool(line) and line[0].isspace()
-        if current.key in MULTILINE or (indented and line.strip()):
+        unknown = looks_like_label(line) if line.strip() and not indented else None
+        if unknown and current.key in _STRUCTURED:
+            problems.append(_unknown_label(unknown, line))
+            current = None
+        elif current.key in MULTILINE or (indented and line.strip()):
             current.lines.append(line)
+        elif line.strip() and not current.lines and not unknown:
+            current.lines.append(line)  # "■作業日時" alone, its value on the next line
         elif line.strip():
-            unknown = looks_like_label(line)
             if unknown:
                 problems.append(_unknown_label(unknown, line))
+            else:
+                reading.prose.append(line)
             current = None  # text after a one-line field ends it ("Thanks!", a signature)
-    return entries
+    return reading
 
 
 def _unknown_label(label: str, line: str) -> Problem:
@@ -228,6 +275,14 @@ _PROBLEM_TEXT = {
         "“{value}” has a time zone we do not know. Write the time in JST, or with an offset like +09:00.",
         "「{value}」のタイムゾーンが分かりません。日本時間（JST）か +09:00 のような時差でご記入ください。",
     ),
+    "weekday": (
+        "“{value}”: the weekday does not match the date. Please tell us which is right.",
+        "「{value}」の曜日と日付が一致しません。どちらが正しいかお知らせください。",
+    ),
+    "ambiguous": (
+        "“{value}” can be read as two different dates. Write it like 2027-02-02 10:00 JST.",
+        "「{value}」は二通りの日付に読めます。2027-02-02 10:00 JST のようにご記入ください。",
+    ),
     "hours": (
         "“{value}” is not a number of hours. Write it like 3 or 3 hours.",
         "「{value}」は時間数として読み取れません。3 または 3時間 のようにご記入ください。",
@@ -259,17 +314,38 @@ _PROBLEM_TEXT = {
 }
 
 
+_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_WEEKDAYS_JA = "月火水木金土日"
+
+
+def _year_notice(index: int, label: str, value: str, start: datetime) -> Problem:
+    local = start.astimezone(TOKYO)
+    en = (
+        f"“{value}” has no year: we read it as {_WEEKDAYS_EN[local.weekday()]} "
+        f"{local.day} {local:%B %Y, %H:%M} (Japan time), the next such date."
+    )
+    ja = (
+        f"「{value}」には年の記載がないため、次に来る {local.year}年{local.month}月{local.day}日"
+        f"（{_WEEKDAYS_JA[local.weekday()]}）{local:%H:%M}（日本時間）と読み取りました。"
+    )
+    return _problem(f"visits[{index}].scheduled_start", label, value, en, ja)
+
+
 def _value_problem(kind: str, field_path: str, label: str, value: str) -> Problem:
     en, ja = _PROBLEM_TEXT[kind]
     shown = value if len(value) <= 80 else value[:77] + "..."
     return _problem(field_path, label, value, en.format(value=shown), ja.format(value=shown))
 
 
-def parse(text: str) -> ParsedOrder:
-    """Read an order written in the template. Never raises on what a customer wrote."""
+def parse(text: str, *, today: date | None = None) -> ParsedOrder:
+    """Read an order written in the template. Never raises on what a customer wrote.
+
+    `today` (Tokyo's date, from the clock) lets dates be written without a year ("12/7 14:00"):
+    the next such date is taken and said back in `notices`. Without it, a date needs its year."""
     result = ParsedOrder()
     problems = result.problems
-    entries = _entries(text or "", problems)
+    reading = _entries(text or "", problems)
+    entries = reading.entries
     result.labels_seen = len(entries)
     data = result.data
     site: dict[str, Any] = {}
@@ -292,7 +368,10 @@ def parse(text: str) -> ParsedOrder:
             start_given = True
             for line in list_lines(entry.lines):
                 try:
-                    start, end = parse_datetime(line)
+                    if today is None:
+                        when = DateReading(*parse_datetime(line), year_assumed=False)
+                    else:
+                        when = read_datetime(line, today=today)
                 except DateError as exc:
                     problems.append(
                         _value_problem(
@@ -300,6 +379,9 @@ def parse(text: str) -> ParsedOrder:
                         )
                     )
                     continue
+                start, end = when.start, when.end
+                if when.year_assumed:
+                    result.notices.append(_year_notice(len(starts), label, line, start))
                 starts.append(start)
                 if end is not None and range_hours is None:
                     range_hours = Decimal((end - start).total_seconds() / 3600).quantize(
@@ -423,7 +505,48 @@ def parse(text: str) -> ParsedOrder:
             data["visits"] = [{"scheduled_start": s, **visit_hours} for s in starts]
         elif visit_hours:
             data["visits"] = [visit_hours]
+    if result.submit is None and any(_ASKS_TO_SUBMIT.search(line) for line in reading.prose):
+        result.submit = True
+    result.language = _written_in(reading)
     return result
+
+
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_LATIN_LABEL = re.compile(r"^[\x20-\x7e]+$")
+# Words of English prose (a Japanese mail has kana instead): one weighs about three kana.
+_ENGLISH_WORD = re.compile(
+    r"\b(?:the|please|and|to|for|of|is|are|we|you|our|your|at|on|with|thanks|thank|regards|hi"
+    r"|hello|dear|would|could|need|needs|be|a|an|in|this|that|it|will|can|let|know|team|below"
+    r"|attached|best|us|me|if|have|has|any|by|from|as|there|here|kind|sincerely)\b",
+    re.IGNORECASE,
+)
+_ASKS_TO_SUBMIT = re.compile(
+    r"\bplease\s+submit\b|\bsubmit\s+(?:it|this|the\s+(?:order|request))\b"
+    r"|\bgo\s+ahead\s+and\s+submit\b|(?:送信|提出|確定)(?:して|を|で)?(?:ください|下さい|お願い)",
+    re.IGNORECASE,
+)
+
+
+def _written_in(reading: _Reading) -> str | None:
+    """The mail's language from its prose, its labels and its free text; names, addresses and
+    other values say nothing (an English mail names a site in Tokyo)."""
+    japanese = english = 0
+    texts = list(reading.prose)
+    for entry in reading.entries:
+        if entry.key in ("work_description", "customer_notes"):
+            texts.extend(entry.lines)
+        if _KANA.search(entry.label) or re.search(r"[\u3400-\u9fff]", entry.label):
+            japanese += 0 if _ENGLISH_WORD.search(entry.label) or "/" in entry.label else 6
+        elif _LATIN_LABEL.match(entry.label):
+            english += 6
+    for text in texts:
+        japanese += len(_KANA.findall(text))
+        english += 3 * len(_ENGLISH_WORD.findall(text))
+    if japanese >= 2 * english and japanese:
+        return "ja"
+    if english >= 2 * japanese and english:
+        return "en"
+    return None
 
 
 TEMPLATE_EN_JA = """\
