@@ -1,17 +1,24 @@
-"""Reading the values of the e-mail order template: yes/no, hours, dates and times, languages,
-skill levels, counts, urgency, paperwork and equipment lines, in English and Japanese. Pure Python.
+"""Reading the values of the e-mail order template: yes/no, hours, languages, skill levels, counts,
+urgency, paperwork and equipment lines, in English and Japanese. Pure Python. Dates and times are
+read in `dates` (re-exported here, where the template and its tests import them from).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
-from zoneinfo import ZoneInfo
 
-TOKYO = ZoneInfo("Asia/Tokyo")
+# Re-exported: callers import the date readers from here.
+from genba.messaging.intake.dates import (  # noqa: F401
+    TOKYO,
+    DateError,
+    DateReading,
+    parse_datetime,
+    read_datetime,
+)
+
 # Numbers in a mail (hours, counts, urgency) longer than this are unreadable, not computed with.
 MAX_DIGITS = 6
 BULLET = re.compile(r"^\s*(?:[-*•・●○◆◇■□▪►▶‣◦+]+|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳])\s*")
@@ -130,196 +137,6 @@ def parse_hours(value: str) -> Decimal | None:
     except InvalidOperation:
         return None
     return hours.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-_ZONES = {
-    "z": 0,
-    "utc": 0,
-    "gmt": 0,
-    "jst": 540,
-    "japan time": 540,
-    "japan standard time": 540,
-    "日本時間": 540,
-    "kst": 540,
-    "sgt": 480,
-    "hkt": 480,
-    "cet": 60,
-    "cest": 120,
-    "bst": 60,
-    "eet": 120,
-    "eest": 180,
-    "est": -300,
-    "edt": -240,
-    "cdt": -300,
-    "mst": -420,
-    "mdt": -360,
-    "pst": -480,
-    "pdt": -420,
-    "aest": 600,
-    "aedt": 660,
-}
-_MONTHS = {
-    m: i
-    for i, names in enumerate(
-        (
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ),
-        start=1,
-    )
-    for m in names
-}
-_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
-_DATE_PATTERNS = (
-    re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"),
-    re.compile(
-        rf"\b(?P<mon>{_MONTH_RE})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<mon>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})",
-        re.IGNORECASE,
-    ),
-)
-_TIME = re.compile(
-    r"""^[\s,@]*(?:t|at|から)?\s*
-        (?P<ampm1>午前|午後|am|pm)?\s*
-        (?P<h>\d{1,2})
-        (?:
-            \s*(?::|時|h)\s*(?P<m>\d{2})?\s*分?(?::\d{2})?
-          | (?=\s*(?:am|pm|a\.m\.|p\.m\.))
-        )
-        \s*(?P<ampm2>am|pm|a\.m\.|p\.m\.)?""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_OFFSET = re.compile(
-    r"""^\s*(?:
-        (?:utc|gmt)\s*(?P<sign>[+-])(?P<oh>\d{1,2})(?::?(?P<om>\d{2}))?
-      | (?P<plus>\+)(?P<ph>\d{1,2})(?::?(?P<pm>\d{2}))?
-      | (?P<name>japan\ standard\ time|japan\ time|[a-z]{1,5})\b
-      | (?P<ja>日本時間)
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_RANGE = re.compile(r"^\s*(?:-|–|—|~|〜|～|to|until|till|から)\s*", re.IGNORECASE)
-_WEEKDAY = re.compile(
-    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\b\.?,?",
-    re.IGNORECASE,
-)
-
-
-class DateError(ValueError):
-    pass
-
-
-def _clock(match: re.Match) -> time:
-    hour = int(match.group("h"))
-    minute = int(match.group("m") or 0)
-    ampm = (match.group("ampm1") or match.group("ampm2") or "").casefold().replace(".", "")
-    if ampm in ("pm", "午後") and hour < 12:
-        hour += 12
-    elif ampm in ("am", "午前") and hour == 12:
-        hour = 0
-    if hour > 23 or minute > 59:
-        raise DateError("time")
-    return time(hour, minute)
-
-
-def _zone(rest: str) -> tuple[Any, str]:
-    """The zone written after a time (or Tokyo), and the text after it."""
-    match = _OFFSET.match(rest)
-    if match is None:
-        return TOKYO, rest
-    if match.group("sign") or match.group("plus"):
-        hours = match.group("oh") or match.group("ph")
-        minutes = int(hours) * 60 + int(match.group("om") or match.group("pm") or 0)
-        if minutes > 14 * 60:
-            raise DateError("zone")
-        sign = -1 if match.group("sign") == "-" else 1
-        offset = sign * minutes
-        zone = TOKYO if offset == 540 else timezone(timedelta(minutes=offset))
-        return zone, rest[match.end() :]
-    written = match.group("name") or match.group("ja") or ""
-    name = written.casefold()
-    if name in _ZONES:
-        offset = _ZONES[name]
-        zone = TOKYO if offset == 540 else timezone(timedelta(minutes=offset))
-        return zone, rest[match.end() :]
-    if re.fullmatch(r"[A-Z]{2,4}T", written):
-        raise DateError("zone")  # "IST", "CST": ambiguous or unknown; we do not guess
-    return TOKYO, rest
-
-
-def parse_datetime(value: str) -> tuple[datetime, datetime | None]:
-    """The start (aware) and, for a range ("10:00-13:00"), the end. Raises ValueError.
-
-    Without a zone the time is Japan's (Asia/Tokyo): the engineer's clock.
-    """
-    text = nfkc(value).strip()
-    # ISO 8601 ("2027-02-02T10:00+09:00"); with a space instead of the "T" only when what follows
-    # the time is seconds, "Z" or a "+" offset: "10:00-13:00" is a range, not UTC-13.
-    iso = re.fullmatch(
-        r"(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}\S*)| (\d{2}:\d{2}(?::\d{2})?(?:Z|\+\d{2}:?\d{2})?))",
-        text,
-    )
-    if iso:
-        try:
-            moment = datetime.fromisoformat(
-                f"{iso.group(1)}T{iso.group(2) or iso.group(3)}".replace("Z", "+00:00")
-            )
-        except ValueError:
-            moment = None
-        if moment is not None:
-            return (moment.replace(tzinfo=TOKYO) if moment.tzinfo is None else moment), None
-
-    text = re.sub(r"\(\s*[月火水木金土日](?:曜日?)?\s*\)", " ", text)  # （火）
-    text = _WEEKDAY.sub(" ", text)  # Tue, Tuesday
-    text = re.sub(r"\(\s*\)", " ", text).replace("(", " ").replace(")", " ")
-    for pattern in _DATE_PATTERNS:
-        found = pattern.search(text)
-        if found:
-            break
-    else:
-        raise DateError("date")
-    month = found.groupdict().get("m")
-    month_number = int(month) if month else _MONTHS[found.group("mon").casefold()]
-    try:
-        day = date(int(found.group("y")), month_number, int(found.group("d")))
-    except ValueError as exc:
-        raise DateError("date") from exc
-    rest = text[found.end() :]
-    clock_match = _TIME.match(rest)
-    if clock_match is None:
-        raise DateError("time")
-    start_time = _clock(clock_match)
-    rest = rest[clock_match.end() :]
-    end_time = None
-    zone, rest = _zone(rest)
-    ranged = _RANGE.match(rest)
-    if ranged:
-        end_match = _TIME.match(rest[ranged.end() :])
-        if end_match:
-            end_time = _clock(end_match)
-            zone_after, _ = _zone(rest[ranged.end() + end_match.end() :])
-            if zone is TOKYO and zone_after is not TOKYO:
-                zone = zone_after
-    start = datetime.combine(day, start_time, tzinfo=zone)
-    end = None
-    if end_time is not None:
-        end = datetime.combine(day, end_time, tzinfo=zone)
-        if end <= start:
-            end += timedelta(days=1)
-    return start, end
 
 
 def parse_languages(value: str) -> list[str] | None:
