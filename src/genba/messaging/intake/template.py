@@ -48,6 +48,7 @@ from genba.messaging.intake.labels import (
 from genba.messaging.intake.values import (
     TOKYO,
     DateError,
+    DateReading,
     list_lines,
     nfkc,
     one_line,
@@ -60,24 +61,10 @@ from genba.messaging.intake.values import (
     parse_skill,
     parse_urgency,
     parse_yes_no,
+    read_datetime,
     split_items,
     text_block,
 )
-
-try:  # TEMPORARY while values.read_datetime is being written
-    from genba.messaging.intake.values import DateReading, read_datetime
-except ImportError:  # pragma: no cover
-    from dataclasses import dataclass as _dc
-
-    @_dc
-    class DateReading:  # type: ignore[no-redef]
-        start: Any
-        end: Any
-        year_assumed: bool = False
-
-    def read_datetime(value, *, today):  # type: ignore[no-redef]
-        return DateReading(*parse_datetime(value))
-
 
 __all__ = [
     "LABELS",
