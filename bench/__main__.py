@@ -17,6 +17,7 @@ from bench import (  # noqa: E402
     api_requests,
     availability,
     completeness,
+    intake_corpus,
     invoices,
     pages,
     plan,
@@ -25,6 +26,15 @@ from bench import (  # noqa: E402
 
 if __name__ == "__main__":
     only = sys.argv[1:]
-    for module in (completeness, quotes, api_requests, pages, invoices, availability, plan):
+    for module in (
+        completeness,
+        intake_corpus,
+        quotes,
+        api_requests,
+        pages,
+        invoices,
+        availability,
+        plan,
+    ):
         if not only or module.__name__.split(".")[-1] in only:
             module.main()
