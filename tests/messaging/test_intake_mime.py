@@ -12,7 +12,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from genba.messaging.intake import mime
+from genba.messaging.intake import charsets, mime
 
 # 髙橋 ①  ０３－１２３４－５６７８ as Windows (CP932) writes it: 髙 is the IBM extension 0xFBFC,
 # ① the NEC row-13 code 0x8740, the full-width minus 0x817C.
@@ -68,7 +68,7 @@ def test_python_s_strict_shift_jis_would_lose_the_characters():
     # Why the mapping exists: what email's own decoding gives for the same bytes.
     assert CP932_NAME_PHONE.decode("shift_jis", errors="replace") != NAME_PHONE
     assert "\u2212" in CP932_NAME_PHONE[-12:].decode("shift_jis", errors="replace")
-    assert mime.decode_bytes(CP932_NAME_PHONE, "Shift_JIS") == NAME_PHONE
+    assert charsets.decode_bytes(CP932_NAME_PHONE, "Shift_JIS") == NAME_PHONE
 
 
 def test_iso_2022_jp_with_nec_and_ibm_characters():
@@ -88,27 +88,30 @@ def test_iso_2022_jp_with_nec_and_ibm_characters():
 
 
 def test_iso_2022_jp_shift_out_katakana_and_a_broken_pair():
-    assert mime.decode_bytes(b"\x0e\x31\x32\x0f A \x1b$B-!-\x1b(B", "iso-2022-jp") == "ｱｲ A ①\ufffd"
+    assert (
+        charsets.decode_bytes(b"\x0e\x31\x32\x0f A \x1b$B-!-\x1b(B", "iso-2022-jp")
+        == "ｱｲ A ①\ufffd"
+    )
 
 
 def test_iso_2022_jp_without_a_label_is_recognised_by_its_escapes():
-    assert mime.decode_bytes(b"\x1b$B-!\x1b(B", None) == "①"
-    assert mime.decode_bytes(b"\x1b$B-!\x1b(B", "us-ascii") == "①"
+    assert charsets.decode_bytes(b"\x1b$B-!\x1b(B", None) == "①"
+    assert charsets.decode_bytes(b"\x1b$B-!\x1b(B", "us-ascii") == "①"
 
 
 def test_euc_jp_is_read_like_cp51932():
     # 髙 FCE2 (NEC-selected IBM extension), 橋 B6B6, ① ADA1 (NEC row 13), － A1DD, half-width ｱ
     # 8EB1, and 丂 8FB0A1 from JIS X 0212.
     data = b"\xfc\xe2\xb6\xb6 \xad\xa1 \xa1\xdd \x8e\xb1 \x8f\xb0\xa1"
-    assert mime.decode_bytes(data, "EUC-JP") == "髙橋 ① － ｱ 丂"
+    assert charsets.decode_bytes(data, "EUC-JP") == "髙橋 ① － ｱ 丂"
 
 
 def test_unknown_charsets_fall_back_to_utf8_then_cp932():
-    assert mime.decode_bytes("東京".encode(), "x-unknown") == "東京"
-    assert mime.decode_bytes("東京".encode("cp932"), "x-unknown") == "東京"
-    assert mime.decode_bytes("東京".encode("cp932"), None) == "東京"
-    assert mime.decode_bytes(b"abc", "base64") == "abc"  # not a text encoding: guessed
-    assert mime.decode_bytes("caf\u00e9".encode("latin-1"), "iso-8859-1") == "caf\u00e9"
+    assert charsets.decode_bytes("東京".encode(), "x-unknown") == "東京"
+    assert charsets.decode_bytes("東京".encode("cp932"), "x-unknown") == "東京"
+    assert charsets.decode_bytes("東京".encode("cp932"), None) == "東京"
+    assert charsets.decode_bytes(b"abc", "base64") == "abc"  # not a text encoding: guessed
+    assert charsets.decode_bytes("caf\u00e9".encode("latin-1"), "iso-8859-1") == "caf\u00e9"
 
 
 # --- headers --------------------------------------------------------------------------------------
