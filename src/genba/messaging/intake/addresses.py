@@ -32,7 +32,8 @@ _MESSENGER_KEYS = {
 
 
 def clean_phone(value: str) -> str:
-    text = re.sub(r"^(?:tel|phone)\s*[:：]?\s*", "", " ".join(value.split()), flags=re.I)
+    """The number as written, in half-width ("０３－１２３４" is "03-1234"): what people read and dial."""
+    text = re.sub(r"^(?:tel|phone)\s*[:：]?\s*", "", " ".join(nfkc(value).split()), flags=re.I)
     return text.strip(" ,;")
 
 
@@ -65,7 +66,13 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
         if phone and sum(c.isdigit() for c in phone.group(0)) >= 8:
             out.setdefault("phone", clean_phone(phone.group(0)))
             piece = (piece[: phone.start()] + piece[phone.end() :]).strip(" ()")
-        piece = re.sub(r"^(?:tel|phone)\s*[:：]?\s*$", "", piece, flags=re.I).strip()
+        piece = re.sub(r"[(（]\s*[)）]", "", piece)  # "加藤 大輔（090-…）" without the number
+        piece = re.sub(
+            r"[(（]?\s*(?:tel|phone|mobile|携帯|電話|直通)\s*[:：.]?\s*[)）]?\s*$",
+            "",
+            piece,
+            flags=re.I,
+        ).strip(" ()（）")
         if piece:
             if "name" not in out:
                 out["name"] = piece
@@ -97,15 +104,42 @@ _CITY_EN = re.compile(
     r"^[A-Za-zōūŌŪ' ]+?(?:-|\s)(?:ku|shi|city|ward|gun|cho|machi|mura|son)$", re.IGNORECASE
 )
 _BUILDING_EN = re.compile(
-    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex|dc)\b|ビル|タワー",
+    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex)\b|ビル|タワー",
     re.IGNORECASE,
 )
 
 
+_ROOM = re.compile(
+    r"^(?:room|rm\.?|lab|cage|suite|rack|data\s*hall|hall|unit|server\s*room)\s*[\w#-]+.{0,20}$"
+    r"|^\S{0,20}(?:号室|データホール|サーバールーム|サーバ室|ケージ)\S{0,10}$",
+    re.IGNORECASE,
+)
+_COMPANY = re.compile(
+    r"\b(?:inc|kk|k\.k|co\.?,?\s*ltd|ltd|llc|corp|corporation|gk|gmbh)\b\.?$|株式会社|有限会社|合同会社|㈱",
+    re.IGNORECASE,
+)
+
+
+def _names_a_place(line: str) -> bool:
+    """A line that names the site ("Globex Tokyo Office", "アクメ名古屋営業所") rather than
+    locating it: no digits, no postal mark, no prefecture or city."""
+    if re.search(r"\d|〒", line) or _CITY_JA.fullmatch(line) or _CITY_EN.match(line):
+        return False
+    if any(pref.name_ja in line for pref in PREFECTURES):
+        return False
+    return not any(normalize_prefecture(word.strip(",")) for word in line.split())
+
+
 def parse_address(text: str) -> dict[str, str]:
-    """Split a one-line (or several-line) address into the site's parts; best effort."""
-    work = nfkc(text).replace("\n", ", ")
+    """Split a one-line (or several-line) address into the site's parts; best effort.
+
+    In an address on several lines, a first line that names a place rather than locating it is
+    the site's name (what people write first: "Globex Tokyo Office", then the street)."""
+    lines = [line.strip() for line in nfkc(text).split("\n") if line.strip()]
     out: dict[str, str] = {}
+    if len(lines) > 1 and _names_a_place(lines[0]):
+        out["name"] = lines.pop(0)
+    work = ", ".join(lines)
     postal = _POSTAL.search(work)
     if postal:
         digits = [g for g in postal.groups() if g]
@@ -148,8 +182,14 @@ def _address_ja(work: str, out: dict[str, str]) -> None:
     street = _STREET_JA.match(head)
     if street and street.group("street").strip():
         out["street"] = street.group("street").strip()
-        if street.group("rest").strip():
-            out["building"] = street.group("rest").strip()
+        rest = street.group("rest").strip()
+        if rest:
+            # "青海テクノパーク データホールB": the building, then the room in it.
+            parts = rest.rsplit(None, 1)
+            if len(parts) == 2 and _ROOM.match(parts[1]):
+                out["room"] = parts[1]
+                rest = parts[0]
+            out["building"] = rest
     else:
         out["street"] = head
 
@@ -169,10 +209,22 @@ def _address_en(work: str, out: dict[str, str]) -> None:
                 out["prefecture"], segment = words[-1], " ".join(words[:-1])
             elif normalize_prefecture(words[0]):
                 out["prefecture"], segment = words[0], " ".join(words[1:])
-        if "city" not in out and not re.search(r"\d", segment) and _CITY_EN.match(segment):
+        digits = bool(re.search(r"\d", segment))
+        if "city" not in out and not digits and _CITY_EN.match(segment):
             out["city"] = segment
-        elif "building" not in out and _BUILDING_EN.search(segment) and street:
+        elif "room" not in out and _ROOM.match(segment):
+            out["room"] = segment
+        elif "company_name" not in out and not digits and _COMPANY.search(segment):
+            out["company_name"] = segment
+        elif (
+            "building" not in out
+            and _BUILDING_EN.search(segment)
+            and (street or "name" in out or not segment[:1].isdigit())
+            and not re.match(r"^\d", segment)
+        ):
             out["building"] = segment
+        elif "name" not in out and not street and not digits and "building" not in out:
+            out["name"] = segment  # "Globex Gotanda Office, 1-2-3 Nishi-Gotanda, …"
         else:
             street.append(segment)
     if street:

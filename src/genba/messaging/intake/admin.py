@@ -1,14 +1,11 @@
 """Inbound e-mails in the back office: read-only, as a log of what arrived and what became of it."""
 
-import email
-import email.policy
-
 from django.contrib import admin
 from django.utils.html import format_html
 
 from genba.core.admin import ADMIN_COORDINATOR, ViewOnly
+from genba.messaging.intake.mime import body_text, header_text, mail_attachments, read_message
 from genba.messaging.intake.models import InboundMessage
-from genba.messaging.intake.process import body_text, mail_attachments
 
 _SHOWN_CHARS = 64 * 1024
 
@@ -50,9 +47,9 @@ class InboundMessageAdmin(ViewOnly, admin.ModelAdmin):
                 raw = handle.read()
         except OSError:
             return "— (file missing)"
-        message = email.message_from_bytes(raw, policy=email.policy.default)
+        message = read_message(raw)
         headers = "\n".join(
-            f"{name}: {message.get(name, '')}" for name in ("From", "To", "Date", "Subject")
+            f"{name}: {header_text(message, name)}" for name in ("From", "To", "Date", "Subject")
         )
         files = "\n".join(
             f"[file] {name} ({len(data)} bytes)" for name, data in mail_attachments(message)

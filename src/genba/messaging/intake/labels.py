@@ -14,7 +14,16 @@ from genba.messaging.intake.values import BULLET
 
 # key -> the labels that name it (English, then Japanese). The first two are the documented ones.
 SPEC: dict[str, tuple[str, ...]] = {
-    "title": ("Title", "件名", "タイトル", "案件名"),
+    "title": (
+        "Title",
+        "件名",
+        "タイトル",
+        "案件名",
+        "job title",
+        "request title",
+        "作業名",
+        "依頼件名",
+    ),
     "reference": (
         "PO number",
         "発注番号",
@@ -115,6 +124,8 @@ SPEC: dict[str, tuple[str, ...]] = {
         "現地住所",
         "設置場所",
         "場所",
+        "place",
+        "where",
     ),
     "site.name": (
         "Site name",
@@ -149,6 +160,9 @@ SPEC: dict[str, tuple[str, ...]] = {
         "入館方法",
         "入室手順",
         "入館",
+        "entry",
+        "access",
+        "building access",
     ),
     "site.maps_url": (
         "Maps URL",
@@ -309,6 +323,10 @@ SPEC: dict[str, tuple[str, ...]] = {
         "作業対象機器",
         "対象装置",
         "機器一覧",
+        "machine",
+        "machines",
+        "対象機種",
+        "機種",
     ),
     "items_to_bring": (
         "Items to bring",
@@ -340,13 +358,6 @@ SPEC: dict[str, tuple[str, ...]] = {
     ),
     "submit": ("Submit", "送信", "send", "send now", "提出", "依頼確定"),
 }
-
-# "Day 1:", "2日目：", "Visit 2:", "訪問2:": a visit each, in the order written.
-SPEC["start"] += tuple(
-    name
-    for n in range(1, 32)
-    for name in (f"day {n}", f"{n}日目", f"visit {n}", f"訪問{n}", f"作業{n}日目")
-)
 
 # Contact sub-fields: meaningful only under a contact heading, or with it in the label.
 CONTACT_SPEC: dict[str, tuple[str, ...]] = {
@@ -469,12 +480,15 @@ def split_label(line: str) -> tuple[str, str, str] | None:
 
 
 def looks_like_label(line: str) -> str | None:
-    """An unknown "Something: value" line: the "Something", else None."""
+    """An unknown "Something: value" line: the "Something", else None. Not a time ("18:00"), not
+    a link ("https://…")."""
     match = re.match(r"^\s*([^:：]{1,40})[:：]\s*\S", BULLET.sub("", line, count=1))
     if match is None or "//" in line[: match.end() + 2]:
         return None
     label = match.group(1).strip()
-    return label if label and not re.search(r"https?$", label, re.IGNORECASE) else None
+    if not label or re.search(r"https?$|\d$", label, re.IGNORECASE):
+        return None
+    return label
 
 
 def resolve(key: str, group: str | None) -> tuple[str | None, str | None]:

@@ -22,15 +22,11 @@
 from __future__ import annotations
 
 import copy
-import email
-import email.policy
 import hashlib
 import logging
 import re
 from email.message import EmailMessage as MimeMessage
 from email.utils import getaddresses, make_msgid
-from html.parser import HTMLParser
-from pathlib import PurePath
 from typing import Any
 
 import pydantic
@@ -46,6 +42,7 @@ from genba.accounts.models import Role, User
 from genba.core import clock
 from genba.core.errors import GenbaError
 from genba.messaging.intake import quoting, template
+from genba.messaging.intake.mime import body_text, header_text, mail_attachments, read_message
 from genba.messaging.intake.models import InboundMessage, Outcome
 from genba.messaging.notify import email_message
 from genba.orders import selectors, services
@@ -64,21 +61,12 @@ _MSGID = re.compile(r"<[^<>\s]+>")
 # --- reading the message ---------------------------------------------------------------------------
 
 
-def _header(message: MimeMessage, name: str) -> str:
-    try:
-        value = message.get(name)
-    except Exception:  # a malformed header must not lose the whole message
-        logger.warning("intake: unreadable %s header", name, exc_info=True)
-        return ""
-    return " ".join(str(value or "").split())
-
-
 def _message_id(message: MimeMessage, raw: bytes) -> tuple[str, bool]:
     """The Message-ID, or one made from the bytes' digest (then False: not the sender's own)."""
-    found = _MSGID.search(_header(message, "Message-ID"))
+    found = _MSGID.search(header_text(message, "Message-ID"))
     if found and len(found.group(0)) <= 255:
         return found.group(0), True
-    written = _header(message, "Message-ID")
+    written = header_text(message, "Message-ID")
     if written and len(written) <= 255:
         return written, True
     return f"<sha256-{hashlib.sha256(raw).hexdigest()}@intake.genba>", False
@@ -86,7 +74,7 @@ def _message_id(message: MimeMessage, raw: bytes) -> tuple[str, bool]:
 
 def _sender(message: MimeMessage) -> tuple[str, str]:
     """(address, display name) of From, or ("", "")."""
-    pairs = getaddresses([_header(message, "From")])
+    pairs = getaddresses([header_text(message, "From")])
     for name, address in pairs:
         if "@" in address:
             return address.strip(), name.strip()
@@ -94,8 +82,8 @@ def _sender(message: MimeMessage) -> tuple[str, str]:
 
 
 def _thread_ids(message: MimeMessage) -> list[str]:
-    ids = _MSGID.findall(_header(message, "In-Reply-To"))
-    ids += _MSGID.findall(_header(message, "References"))
+    ids = _MSGID.findall(header_text(message, "In-Reply-To"))
+    ids += _MSGID.findall(header_text(message, "References"))
     return list(dict.fromkeys(ids))
 
 
@@ -106,12 +94,12 @@ def _automatic(message: MimeMessage, sender: str) -> str:
         return "no sender address"
     if sender.casefold() == support:
         return "sent from the support address itself (loop)"
-    auto = _header(message, "Auto-Submitted").casefold()
+    auto = header_text(message, "Auto-Submitted").casefold()
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
-    if _header(message, "Precedence").casefold() in ("bulk", "junk", "list", "auto_reply"):
-        return "Precedence: " + _header(message, "Precedence")
-    if any(_header(message, h) for h in ("X-Autoreply", "X-Autorespond", "List-Id")):
+    if header_text(message, "Precedence").casefold() in ("bulk", "junk", "list", "auto_reply"):
+        return "Precedence: " + header_text(message, "Precedence")
+    if any(header_text(message, h) for h in ("X-Autoreply", "X-Autorespond", "List-Id")):
         return "automatic reply or list mail"
     if message.get_content_type() == "multipart/report":
         return "delivery report (bounce)"
@@ -119,99 +107,6 @@ def _automatic(message: MimeMessage, sender: str) -> str:
     if local in ("mailer-daemon", "postmaster", "noreply", "no-reply", "donotreply"):
         return f"automatic sender {sender}"
     return ""
-
-
-class _TextFromHtml(HTMLParser):
-    _BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "table", "blockquote"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skip = 0
-        self._quote = 0
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
-            self._skip += 1
-        if tag == "blockquote":
-            self._quote += 1  # a quoted earlier message: not part of this order
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
-            self._skip = max(0, self._skip - 1)
-        if tag == "blockquote":
-            self._quote = max(0, self._quote - 1)
-        if tag in self._BREAKS:
-            self.parts.append("\n")
-
-    def handle_data(self, data):
-        if not self._skip and not self._quote:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    parser = _TextFromHtml()
-    parser.feed(html)
-    parser.close()
-    text = "".join(parser.parts).replace("\xa0", " ")
-    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", text)
-
-
-def _decoded(part: MimeMessage) -> str:
-    try:
-        return part.get_content()
-    except (LookupError, UnicodeError, AttributeError):
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
-
-
-def body_text(message: MimeMessage) -> str:
-    """The plain-text body (or the HTML body as text): what the template is read from."""
-    try:
-        part = message.get_body(preferencelist=("plain", "html"))
-    except Exception:
-        part = None
-    if part is None:
-        return ""
-    text = _decoded(part)
-    if part.get_content_type() == "text/html":
-        text = html_to_text(text)
-    return text
-
-
-def _parts(message: MimeMessage):
-    """Every leaf part, not descending into attached messages (a forwarded mail stays whole)."""
-    if message.get_content_maintype() == "multipart":
-        for sub in message.iter_parts():
-            yield from _parts(sub)
-    else:
-        yield message
-
-
-def mail_attachments(message: MimeMessage) -> list[tuple[str, bytes]]:
-    """(file name, content) of each attached file. Inline images (signature logos, pictures in an
-    HTML body) are left out; a PDF shown inline (as Apple Mail sends it) is kept."""
-    files = []
-    body = None
-    try:
-        body = message.get_body(preferencelist=("plain", "html"))
-    except Exception:
-        body = None
-    for part in _parts(message):
-        if part is body:
-            continue
-        filename = part.get_filename()
-        if not filename:
-            continue
-        inline = part.get_content_disposition() != "attachment"
-        if inline and part.get_content_maintype() == "image":
-            continue
-        content = part.get_payload(decode=True)
-        if isinstance(content, bytes):
-            files.append((PurePath(filename.replace("\\", "/")).name or "file", content))
-    return files
 
 
 _KINDS = (
@@ -592,7 +487,7 @@ def content_digest(message: MimeMessage, raw: bytes) -> str:
     body = raw[head_end:] if head_end >= 0 else b""
     body = b"\n".join(line.rstrip() for line in body.replace(b"\r\n", b"\n").split(b"\n")).strip()
     digest = hashlib.sha256()
-    for part in (_header(message, "From"), _header(message, "Subject")):
+    for part in (header_text(message, "From"), header_text(message, "Subject")):
         digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
     digest.update(body)
     return digest.hexdigest()
@@ -620,7 +515,7 @@ def process_message(raw: bytes) -> InboundMessage:
 
     A mail seen before returns an unsaved copy of the earlier row with outcome `duplicate`.
     """
-    message = email.message_from_bytes(raw, policy=email.policy.default)
+    message = read_message(raw)
     message_id, own_id = _message_id(message, raw)
     sender = _sender(message)[0][:254]
     digest = content_digest(message, raw)
@@ -668,13 +563,13 @@ def _process(
     digest: str,
     stored_files: list[str],
 ) -> InboundMessage:
-    subject = _header(message, "Subject")
+    subject = header_text(message, "Subject")
     sender, _display = _sender(message)
     references = _thread_ids(message)
     inbound = InboundMessage.objects.create(
         message_id=message_id,
         content_digest=digest,
-        in_reply_to=(_MSGID.findall(_header(message, "In-Reply-To")) or [""])[0][:255],
+        in_reply_to=(_MSGID.findall(header_text(message, "In-Reply-To")) or [""])[0][:255],
         references=" ".join(references)[:10000],
         subject=subject[:300],
         sender=sender[:254],

@@ -137,11 +137,21 @@ _SIGN_OFF = re.compile(
 _STRUCTURED = {"site_address", "local_contact", "remote_engineer"}
 
 
+# Lists: one item a line, no blank lines inside; after a blank line, unindented prose is not an item.
+_LISTS = {"equipment", "items_to_bring", "paperwork"}
+# Free text: its indented lines are its own, even when they read "Day 1: …" or "Note: …".
+_FREE_TEXT = {"work_description", "customer_notes", "site.entry_instructions"}
+# A heading of a section the order does not know ("■ Requirements", "【備考欄】"): ends a field.
+_HEADING = re.compile(r"^\s*(?:[■□◆◇●▼▽★☆]\s*\S.{0,40}|【[^】]{1,40}】)\s*$")
+
+
 @dataclass
 class _Entry:
     key: str
     label: str
     lines: list[str]
+    inline: bool = False  # the value began on the label's line ("Work： Replace the battery")
+    gap: bool = False  # a blank line came after its last line
 
 
 @dataclass
@@ -159,6 +169,9 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
     for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw_line.replace("\u3000", "  ").rstrip()
         if line.lstrip().startswith(">"):
+            continue
+        if current is not None and current.key in _FREE_TEXT and line[:1].isspace():
+            current.lines.append(line)
             continue
         if _STOP.match(line) or (entries and _SIGN_OFF.match(line.strip())):
             if not entries:
@@ -191,7 +204,7 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
                 )
                 current = None
                 continue
-            current = _Entry(key, label, [value] if value else [])
+            current = _Entry(key, label, [value] if value else [], inline=bool(value))
             entries.append(current)
             submitted = key == "submit"
             continue
@@ -204,7 +217,20 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
             continue
         indented = bool(line) and line[0].isspace()
         unknown = looks_like_label(line) if line.strip() and not indented else None
-        if unknown and current.key in _STRUCTURED:
+        if _HEADING.match(line):
+            current = None
+            continue
+        if not line.strip():
+            current.gap = bool(current.lines)
+        elif current.key in _LISTS and current.gap and not indented:
+            reading.prose.append(line)  # "The PO number follows later." after the list
+            current = None
+            continue
+        if unknown and (
+            current.key in _STRUCTURED or (current.key in _FREE_TEXT and current.inline)
+        ):
+            # An address or contact has no such part; a one-line description ("Work： …") is
+            # over at the next "Label:" line, which is reported rather than glued onto it.
             problems.append(_unknown_label(unknown, line))
             current = None
         elif current.key in MULTILINE or (indented and line.strip()):
@@ -400,6 +426,8 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                     r"(B?\d{1,3})\s*(?:F|階|/F|fl\.?|th floor)?", nfkc(value), re.I
                 )
                 site[name] = floor.group(1) if floor else value
+            elif name == "postal_code":
+                site[name] = nfkc(value).removeprefix("〒").strip()
             else:
                 site[name] = value
         elif key == "site.entry_instructions":
@@ -494,6 +522,10 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             data["visits"] = [visit_hours]
     if result.submit is None and any(_ASKS_TO_SUBMIT.search(line) for line in reading.prose):
         result.submit = True
+    if "reference" not in data:
+        said = next(filter(None, (_REFERENCE_SAID.search(line) for line in reading.prose)), None)
+        if said:
+            data["reference"] = (said.group("value") or said.group("ja")).rstrip(".。")
     result.language = _written_in(reading)
     return result
 
@@ -505,6 +537,14 @@ _ENGLISH_WORD = re.compile(
     r"\b(?:the|please|and|to|for|of|is|are|we|you|our|your|at|on|with|thanks|thank|regards|hi"
     r"|hello|dear|would|could|need|needs|be|a|an|in|this|that|it|will|can|let|know|team|below"
     r"|attached|best|us|me|if|have|has|any|by|from|as|there|here|kind|sincerely)\b",
+    re.IGNORECASE,
+)
+# "the PO number is PO-88123", "発注番号はACME-1です": a reference said in a sentence. Only a value
+# with a digit: "the PO number is still being approved" says none.
+_REFERENCE_SAID = re.compile(
+    r"\b(?:po|p\.o\.|purchase\s+order|order|ticket|case)(?:\s*(?:number|no\.?|#))?\s+(?:is|will\s+be)"
+    r"\s*[:：]?\s*(?P<value>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
+    r"|(?:発注番号|注文番号|PO番号)は\s*[:：]?\s*(?P<ja>[A-Za-z0-9][\w./-]*\d[\w./-]*)",
     re.IGNORECASE,
 )
 _ASKS_TO_SUBMIT = re.compile(

@@ -21,7 +21,9 @@ from genba.messaging.intake.dates import (  # noqa: F401
 
 # Numbers in a mail (hours, counts, urgency) longer than this are unreadable, not computed with.
 MAX_DIGITS = 6
-BULLET = re.compile(r"^\s*(?:[-*•・●○◆◇■□▪►▶‣◦+]+|\d{1,2}[.)]|\(\d{1,2}\)|[①-⑳])\s*")
+BULLET = re.compile(
+    r"^\s*(?:[-*•・●○◆◇■□▪►▶‣◦+]+|\d{1,2}[.)．）、]|[(（]\d{1,2}[)）]|[①-⑳]|[a-z][.)](?=\s))\s*"
+)
 
 
 # --- values ---------------------------------------------------------------------------------------
@@ -300,7 +302,7 @@ def parse_paperwork_line(line: str) -> dict[str, Any]:
 
 
 _SERIAL = re.compile(
-    r"[\s,;|]*[(（]?\s*(?<![\w-])(?:s/n|sn|serial(?:\s*(?:no\.?|number|#))?|シリアル(?:番号)?|製造番号)"
+    r"[\s,;|]*[(（]?\s*(?<![\w-])(?:s/n|sn|serial(?:\s*(?:no\.?|number|#))?|service\s*tag|asset\s*tag|シリアル(?:番号)?|製造番号|サービスタグ)"
     r"(?:\s*[:：#.]\s*|\s+)(?P<serial>[^\s(),;|（）]+)\s*[)）]?\s*$",
     re.IGNORECASE,
 )
@@ -309,10 +311,19 @@ _FIELD_PREFIX = re.compile(r"^(?:make|maker|vendor|model|serial|s/?n)\s*[:：]\s
 
 def parse_equipment_line(line: str) -> dict[str, Any]:
     """ "NetApp FAS2750 SN-001", "Dell | R740 | ABC123", "2x Cisco C9300 S/N FOC123"."""
-    text = " ".join(line.split())
+    text = " ".join(nfkc(line).split())
     out: dict[str, Any] = {}
-    quantity = re.match(r"^(\d{1,3})\s*[x×]\s+", text, re.IGNORECASE) or re.search(
-        r"\s+[x×]\s*(\d{1,3})$", text, re.IGNORECASE
+    # A remark in brackets at the end ("FOC2701Y0AA（新）", "(spare)") is the line's description.
+    remark = re.search(r"\s*[(（]([^()（）]{1,60})[)）]\s*$", text)
+    if remark and not _SERIAL.search("(" + remark.group(1) + ")"):
+        out["description"] = remark.group(1).strip()
+        text = text[: remark.start()].strip()
+    quantity = (
+        re.match(r"^(\d{1,3})\s*[x×]\s+", text, re.IGNORECASE)
+        or re.search(r"\s+[x×]\s*(\d{1,3})$", text, re.IGNORECASE)
+        or re.search(
+            r"\s+(\d{1,3})\s*(?:台|個|本|枚|式|units?|pcs?\.?|pieces|nos?\.?)$", text, re.I
+        )
     )
     if quantity:
         out["quantity"] = int(quantity.group(1))
@@ -331,7 +342,10 @@ def parse_equipment_line(line: str) -> dict[str, Any]:
             out["description"] = ", ".join(p for p in parts[len(names) :] if p)
         return out
     words = text.split()
-    if serial or len(words) < 3:
+    # The last word is a serial only if it looks like one (six or more characters with a digit):
+    # "Dell PowerEdge R660" is a make and a model.
+    looks_serial = len(words) >= 3 and len(words[-1]) >= 6 and re.search(r"\d", words[-1])
+    if serial or not looks_serial:
         if words:
             out["make"] = words[0]
         if len(words) > 1:
