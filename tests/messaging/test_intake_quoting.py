@@ -126,3 +126,25 @@ def test_an_outlook_japanese_forward_is_read_from_its_header_block():
 def test_a_reply_with_a_forward_marker_below_is_cut_there_when_not_a_forward():
     body = "PO number: PO-1\n\n-----Original Message-----\nFrom: x\nPO number: PO-0\n"
     assert new_text(body, "RE: order").text == "PO number: PO-1"
+
+
+def test_a_reply_written_below_the_quote_is_read_there():
+    body = (
+        "On 11/30/26 9:00 AM, Genba support wrote:\n"
+        "> Hello Alice,\n> PO number / 発注番号: PO-1234\n\n"
+        "Thanks. The servers go to the 7th floor now.\n\nFloor: 7\n"
+    )
+    found = new_text(body, "Re: [req_corpus0000000024] x")
+    assert "PO-1234" not in found.text
+    assert found.text.strip().endswith("Floor: 7")
+    assert found.quoted
+
+
+def test_the_forwarders_signature_is_not_part_of_the_forwarded_order():
+    body = (
+        "Please set it up.\n\nThanks,\nAlice\n\n-- \nAlice Fowler\n+1 415 555 0187\n\n"
+        + GMAIL_FORWARD.split("\n", 2)[2]
+    )
+    found = new_text(body, "Fwd: Rack and switch install")
+    assert "+1 415 555 0187" not in found.text
+    assert "PO number: PO-9" in found.text

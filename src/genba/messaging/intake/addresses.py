@@ -68,11 +68,13 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
             piece = (piece[: phone.start()] + piece[phone.end() :]).strip(" ()")
         piece = re.sub(r"[(（]\s*[)）]", "", piece)  # "加藤 大輔（090-…）" without the number
         piece = re.sub(
-            r"[(（]?\s*(?:tel|phone|mobile|携帯|電話|直通)\s*[:：.]?\s*[)）]?\s*$",
+            r"[(（]?\s*(?<![a-z])(?:tel|phone|mobile|携帯|電話|直通)\s*[:：.]?\s*[)）]?\s*$",
             "",
             piece,
             flags=re.I,
-        ).strip(" ()（）")
+        ).strip()
+        # A remark after the name ("Bob Stone (me)", "田中（総務）") is not the name.
+        piece = re.sub(r"\s*[(（][^()（）\d@]{1,30}[)）]\s*$", "", piece).strip(" (（")
         if piece:
             if "name" not in out:
                 out["name"] = piece
@@ -104,7 +106,7 @@ _CITY_EN = re.compile(
     r"^[A-Za-zōūŌŪ' ]+?(?:-|\s)(?:ku|shi|city|ward|gun|cho|machi|mura|son)$", re.IGNORECASE
 )
 _BUILDING_EN = re.compile(
-    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex)\b|ビル|タワー",
+    r"\b(?:bldg|building|tower|bld|plaza|center|centre|house|heights|court|annex|warehouse|wing)\b|ビル|タワー|棟",
     re.IGNORECASE,
 )
 
@@ -138,7 +140,12 @@ def parse_address(text: str) -> dict[str, str]:
     lines = [line.strip() for line in nfkc(text).split("\n") if line.strip()]
     out: dict[str, str] = {}
     if len(lines) > 1 and _names_a_place(lines[0]):
-        out["name"] = lines.pop(0)
+        # "Toyosu DC, Acme KK": the site's name, and the company that holds it.
+        for part in (p.strip() for p in lines.pop(0).split(",")):
+            if "company_name" not in out and _COMPANY.search(part) and "name" in out:
+                out["company_name"] = part
+            elif part:
+                out["name"] = f"{out['name']}, {part}" if "name" in out else part
     work = ", ".join(lines)
     postal = _POSTAL.search(work)
     if postal:

@@ -370,6 +370,12 @@ def _read(value: str, today: date | None) -> DateReading:
     moment = _iso(text)
     if moment is not None:
         return DateReading(moment)
+    # "2026-12-08T09:30+09:00 to 2026-12-08T11:30+09:00": a range of two ISO instants.
+    ends = re.fullmatch(r"(\S+)\s*(?:to|until|-|–|—|~|〜|～)\s*(\S+)", text, re.IGNORECASE)
+    if ends and (first_end := _iso(ends.group(1))) and (last_end := _iso(ends.group(2))):
+        if last_end <= first_end:
+            raise DateError("ambiguous")
+        return DateReading(first_end, last_end)
 
     first = _first_date(text)
     if first is None:

@@ -88,6 +88,12 @@ SPEC: dict[str, tuple[str, ...]] = {
         "日程",
         "実施日時",
         "実施日",
+        "start",
+        "starts",
+        "start at",
+        "開始",
+        "開始時刻",
+        "作業開始",
     ),
     "hours": (
         "Reserved hours",
@@ -106,6 +112,8 @@ SPEC: dict[str, tuple[str, ...]] = {
         "作業予定時間",
         "想定作業時間",
         "予定時間",
+        "時間",
+        "作業時間数",
     ),
     "site_address": (
         "Site address",
@@ -306,6 +314,9 @@ SPEC: dict[str, tuple[str, ...]] = {
         "作業内容詳細",
         "ご依頼内容",
         "内容",
+        "作業",
+        "依頼事項",
+        "作業依頼内容",
     ),
     "equipment": (
         "Equipment",

@@ -143,7 +143,11 @@ def new_text(body: str, subject: str = "") -> NewText:
             if not opens_forward:
                 quoted = True
                 break
-            # The forwarded mail: skip its marker and header lines, read its body.
+            # The forwarded mail: skip its marker and header lines, read its body. The forwarder's
+            # signature, between the note and the forwarded mail, is not part of the order.
+            signature = [i for i, kept_line in enumerate(kept) if kept_line.rstrip() == "--"]
+            if signature:
+                del kept[signature[-1] :]
             in_forward = True
             index += 1 if (marker or _SEPARATOR.match(folded)) else 0
             while index < len(lines) and not _fold(lines[index]):
@@ -157,7 +161,12 @@ def new_text(body: str, subject: str = "") -> NewText:
         taken = _attribution(lines, index)
         if taken:
             quoted = True
-            break
+            if any(kept_line.strip() for kept_line in kept):
+                break
+            # Nothing written above the quote: the reply is below it (Thunderbird's default,
+            # "bottom-posting"). Skip the attribution and the quoted lines, read what follows.
+            index += taken
+            continue
         if folded.startswith(">"):
             quoted = True
             index += 1

@@ -366,7 +366,8 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
     contacts: dict[str, dict[str, Any]] = {g: {} for g in GROUPS}
     contact_inline: dict[str, list[tuple[str, str]]] = {g: [] for g in GROUPS}
     starts: list[datetime] = []
-    range_hours: Decimal | None = None
+    # Each start's own range ("14:00-17:00"), when written: that visit's hours.
+    ranges: list[Decimal | None] = []
     hours: Decimal | None = None
     start_given = hours_given = False
 
@@ -396,10 +397,11 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                 if when.year_assumed:
                     result.notices.append(_year_notice(len(starts), label, line, start))
                 starts.append(start)
-                if end is not None and range_hours is None:
-                    range_hours = Decimal((end - start).total_seconds() / 3600).quantize(
-                        Decimal("0.01")
-                    )
+                ranges.append(
+                    None
+                    if end is None
+                    else Decimal((end - start).total_seconds() / 3600).quantize(Decimal("0.01"))
+                )
         elif key == "hours" and value:
             hours_given = True
             hours = parse_hours(value)
@@ -513,15 +515,30 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             data[group] = contacts[group]
 
     if start_given or hours_given:
-        if hours is None and not hours_given and range_hours is not None:
-            hours = range_hours
-        visit_hours = {"reserved_hours": hours} if hours is not None else {}
-        if starts:
-            data["visits"] = [{"scheduled_start": s, **visit_hours} for s in starts]
-        elif visit_hours:
-            data["visits"] = [visit_hours]
+        # "Reserved hours" written holds for every visit; otherwise each visit's own range, or
+        # the first range for a visit written without one.
+        fallback = next((r for r in ranges if r is not None), None)
+        visits = []
+        for start, span in zip(starts, ranges, strict=True):
+            visit_hours = hours if hours_given else (span if span is not None else fallback)
+            visits.append(
+                {"scheduled_start": start}
+                | ({"reserved_hours": visit_hours} if visit_hours is not None else {})
+            )
+        if visits:
+            data["visits"] = visits
+        elif hours is not None:
+            data["visits"] = [{"reserved_hours": hours}]
     if result.submit is None and any(_ASKS_TO_SUBMIT.search(line) for line in reading.prose):
         result.submit = True
+    if "languages" not in data:
+        spoken = [
+            m.group("language") or m.group("language2") or m.group("language3")
+            for line in reading.prose
+            for m in _SPEAKS.finditer(line)
+        ]
+        if spoken:
+            data["languages"] = parse_languages(" ".join(spoken)) or []
     if "reference" not in data:
         said = next(filter(None, (_REFERENCE_SAID.search(line) for line in reading.prose)), None)
         if said:
@@ -545,6 +562,13 @@ _REFERENCE_SAID = re.compile(
     r"\b(?:po|p\.o\.|purchase\s+order|order|ticket|case)(?:\s*(?:number|no\.?|#))?\s+(?:is|will\s+be)"
     r"\s*[:：]?\s*(?P<value>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
     r"|(?:発注番号|注文番号|PO番号)は\s*[:：]?\s*(?P<ja>[A-Za-z0-9][\w./-]*\d[\w./-]*)",
+    re.IGNORECASE,
+)
+# "the engineer should speak English", "英語が話せる方": the language asked for, said in a sentence.
+_SPEAKS = re.compile(
+    r"\bspeak(?:s|ing)?\s+(?:fluent\s+|good\s+)?(?P<language>english|japanese)\b"
+    r"|\b(?P<language2>english|japanese)[- ]speaking\b"
+    r"|(?P<language3>英語|日本語)(?:が|を)?(?:話せる|できる|対応可能|で対応|可)",
     re.IGNORECASE,
 )
 _ASKS_TO_SUBMIT = re.compile(
