@@ -560,8 +560,8 @@ _ENGLISH_WORD = re.compile(
 # with a digit: "the PO number is still being approved" says none.
 _REFERENCE_SAID = re.compile(
     r"\b(?:po|p\.o\.|purchase\s+order|order|ticket|case)(?:\s*(?:number|no\.?|#))?\s+(?:is|will\s+be)"
-    r"\s*[:：]?\s*(?P<value>[A-Za-z0-9][\w./-]*\d[\w./-]*)"
-    r"|(?:発注番号|注文番号|PO番号)は\s*[:：]?\s*(?P<ja>[A-Za-z0-9][\w./-]*\d[\w./-]*)",
+    r"\s*[:：]?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9_./-]*\d[A-Za-z0-9_./-]*)"
+    r"|(?:発注番号|注文番号|PO番号)は\s*[:：]?\s*(?P<ja>[A-Za-z0-9][A-Za-z0-9_./-]*\d[A-Za-z0-9_./-]*)",
     re.IGNORECASE,
 )
 # "the engineer should speak English", "英語が話せる方": the language asked for, said in a sentence.
