@@ -247,12 +247,16 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
 
 
 def _unknown_label(label: str, line: str) -> Problem:
+    shown = " ".join(line.split())
+    shown = shown if len(shown) <= 100 else shown[:97] + "..."
     return Problem(
         "template",
         label,
         line.strip(),
-        f"“{label}” is not a label of the order template, so this line was not read.",
-        f"「{label}」はご依頼テンプレートの項目名ではないため、この行は読み取れませんでした。",
+        f"“{shown}”: “{label}” is not a label of the order template, so this line was not read. "
+        "If it matters for the visit, please write it under Notes / 備考.",
+        f"「{shown}」：「{label}」はご依頼テンプレートの項目名ではないため、この行は読み取れません"
+        "でした。作業に関わる内容でしたら、「備考」にご記入ください。",
     )
 
 
