@@ -127,7 +127,9 @@ def snapshot(request: ServiceRequest) -> dict[str, Any]:
             for e in request.equipment.all()
         ],
         "items_to_bring": [i.name for i in request.items_to_bring.all()],
-        "paperwork": [{"description": p.description, "done": p.done} for p in request.paperwork.all()],
+        "paperwork": [
+            {"description": p.description, "done": p.done} for p in request.paperwork.all()
+        ],
     }
 
 
@@ -199,7 +201,9 @@ def leaves(expected: dict[str, Any], actual: dict[str, Any] | None, prefix: str 
             for index, item in enumerate(want):
                 got = have_list[index] if index < len(have_list) else None
                 if isinstance(item, dict):
-                    yield from leaves(item, got if isinstance(got, dict) else None, f"{path}[{index}].")
+                    yield from leaves(
+                        item, got if isinstance(got, dict) else None, f"{path}[{index}]."
+                    )
                 else:
                     yield f"{path}[{index}]", item, got
         else:

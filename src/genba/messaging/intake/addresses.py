@@ -31,6 +31,12 @@ _MESSENGER_KEYS = {
 }
 
 
+_HANDLE = re.compile(
+    r"(?<![\w@])(?P<key>skype|whatsapp|line(?:\s*id)?|スカイプ|ライン)\s*[:：]\s*(?P<value>[\w.@+-]+)",
+    re.IGNORECASE,
+)
+
+
 def clean_phone(value: str) -> str:
     """The number as written, in half-width ("０３－１２３４" is "03-1234"): what people read and dial."""
     text = re.sub(r"^(?:tel|phone)\s*[:：]?\s*", "", " ".join(nfkc(value).split()), flags=re.I)
@@ -58,6 +64,15 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
             key = _MESSENGER_KEYS.get(key, "line" if key.startswith("line") else key)
             out.setdefault(key, keyed.group("value").strip())
             continue
+        # A messenger handle after the name and phone ("佐々木 亮　080-…　LINE ID: ryo_s").
+        handle = _HANDLE.search(piece)
+        if handle:
+            key = handle.group("key").casefold().replace(" ", "")
+            out.setdefault(
+                _MESSENGER_KEYS.get(key, "line" if key.startswith("line") else key),
+                handle.group("value"),
+            )
+            piece = (piece[: handle.start()] + piece[handle.end() :]).strip()
         email = _EMAIL.search(piece)
         if email:
             out.setdefault("email", email.group(0))
@@ -73,7 +88,9 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
             piece,
             flags=re.I,
         ).strip()
-        # A remark after the name ("Bob Stone (me)", "田中（総務）") is not the name.
+        # A department before the name ("総務部 小松 美咲") and a remark after it ("Bob Stone
+        # (me)", "田中（総務）") are not the name.
+        piece = re.sub(r"^\S{1,20}(?:部|課|室|係|グループ|チーム|センター)\s+(?=\S)", "", piece)
         piece = re.sub(r"\s*[(（][^()（）\d@]{1,30}[)）]\s*$", "", piece).strip(" (（")
         if piece:
             if "name" not in out:

@@ -377,6 +377,10 @@ def _read(value: str, today: date | None) -> DateReading:
             raise DateError("ambiguous")
         return DateReading(first_end, last_end)
 
+    # "21:00～翌01:00": the end on the next day (an end before the start is read so anyway);
+    # "08:30:00": seconds say nothing for a visit.
+    text = re.sub(r"(?<=[~〜～\-–])\s*翌\s*", "", text)
+    text = re.sub(r"(?<!\d)(\d{1,2}:\d{2}):\d{2}(?!\d)", r"\1", text)
     first = _first_date(text)
     if first is None:
         raise DateError("date")

@@ -23,6 +23,8 @@ SPEC: dict[str, tuple[str, ...]] = {
         "request title",
         "作業名",
         "依頼件名",
+        "作業件名",
+        "依頼名",
     ),
     "reference": (
         "PO number",
@@ -94,6 +96,11 @@ SPEC: dict[str, tuple[str, ...]] = {
         "開始",
         "開始時刻",
         "作業開始",
+        "scheduled start",
+        "requested start",
+        "start date/time",
+        "planned start date",
+        "visit start",
     ),
     "hours": (
         "Reserved hours",
@@ -171,6 +178,10 @@ SPEC: dict[str, tuple[str, ...]] = {
         "entry",
         "access",
         "building access",
+        "site access",
+        "access procedure",
+        "入館について",
+        "ご入館方法",
     ),
     "site.maps_url": (
         "Maps URL",
@@ -216,6 +227,13 @@ SPEC: dict[str, tuple[str, ...]] = {
         "立ち会い者",
         "現地連絡先担当",
         "現地窓口",
+        "立会い",
+        "立ち会い",
+        "立会",
+        "現地の担当者",
+        "現地立会者",
+        "現地立会い",
+        "現地ご担当者",
     ),
     "remote_engineer": (
         "Remote engineer",
@@ -233,6 +251,9 @@ SPEC: dict[str, tuple[str, ...]] = {
         "リモート対応者",
         "リモート窓口",
         "遠隔担当者",
+        "リモート",
+        "リモートご担当者",
+        "リモート担当者様",
     ),
     "force_without_local_contact": (
         "Dispatch without local contact",
@@ -338,6 +359,9 @@ SPEC: dict[str, tuple[str, ...]] = {
         "machines",
         "対象機種",
         "機種",
+        "configuration item",
+        "CI",
+        "asset",
     ),
     "items_to_bring": (
         "Items to bring",
@@ -385,6 +409,7 @@ CONTACT_SPEC: dict[str, tuple[str, ...]] = {
         "携帯",
         "携帯番号",
         "連絡先電話番号",
+        "連絡先",
     ),
     "email": ("Email", "メール", "e-mail", "mail", "email address", "メールアドレス", "eメール"),
     "skype": ("Skype", "スカイプ"),
@@ -455,6 +480,8 @@ def _key_for(label: str) -> str | None:
     if not label or len(label) > MAX_LABEL_CHARS:
         return None
     key = LABELS.get(label_key(label))
+    if key is None and label[:1] in "ごお":
+        key = LABELS.get(label_key(label[1:]))  # "ご入館方法", "お名前": the polite prefix
     if key is None:
         # "PO number / 発注番号": every part that is a label must name the same field.
         parts = [LABELS.get(label_key(p)) for p in re.split(r"[/／|｜]", label) if p.strip()]
@@ -488,6 +515,21 @@ def split_label(line: str) -> tuple[str, str, str] | None:
         if key is not None:
             return key, label, spaced.group("value").strip()
     return None
+
+
+def split_combined(line: str) -> list[tuple[str, str, str]] | None:
+    """ "Building / Floor / Room: Building 2 / 1F / Server room 1-05": a label of several fields,
+    each a known one, with as many values: one (key, label, value) each."""
+    text = BULLET.sub("", line, count=1)
+    colon = re.search(r"[:：]", text)
+    if colon is None:
+        return None
+    labels = [p.strip() for p in re.split(r"[/／]", text[: colon.start()])]
+    values = [v.strip() for v in re.split(r"\s[/／]\s|[／]", text[colon.end() :])]
+    keys = [_key_for(label) for label in labels]
+    if len(labels) < 2 or None in keys or len(set(keys)) != len(keys) or len(values) != len(keys):
+        return None
+    return [(k, lab, v) for k, lab, v in zip(keys, labels, values, strict=True) if k]
 
 
 def looks_like_label(line: str) -> str | None:

@@ -66,6 +66,20 @@ _ATTRIBUTION_START = re.compile(r"^\s*(?:on|le|am)\s+\S.{4,120}$", re.IGNORECASE
 _FORWARD_SUBJECT = re.compile(r"^\s*(?:fw|fwd|tr|wg|転送)\s*[:：]", re.IGNORECASE)
 
 
+# A closing line, at the start of a line only (an indented "Thanks" may belong to a description),
+# and only once the order has begun: "Thank you." may also open a mail.
+SIGN_OFF = re.compile(
+    r"""^(?:
+        (?:best\ regards|kind\ regards|warm\ regards|regards|best|many\ thanks|thanks|thank\ you
+          |thanks\ in\ advance|thank\ you\ in\ advance|cheers|sincerely|br|rgds)[\s,.!。、]*$
+      | (?:sent\ from\ my|get\ outlook\ for|iphoneから送信|ipadから送信|androidから送信)
+      | outlook\ for\ (?:ios|android)\ を入手
+      | (?:何卒|なにとぞ|どうぞ|引き続き|以上)?[、\s]*(?:よろしく|宜しく)お願い
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
 @dataclass(frozen=True)
 class NewText:
     text: str  # what the sender wrote (and, for a forward, the forwarded mail's body)
@@ -139,19 +153,30 @@ def new_text(body: str, subject: str = "") -> NewText:
         folded = _fold(line)
         marker = _FORWARD_MARKER.match(folded)
         if marker or _SEPARATOR.match(folded) or _header_block(lines, index):
-            opens_forward = not in_forward and (bool(marker) or forward)
+            # An explicit forward marker always opens one (a forward of a forward); a bare header
+            # block or separator only the first time, and only when the subject says forward.
+            opens_forward = bool(marker) or (forward and not in_forward)
             if not opens_forward:
                 quoted = True
                 break
             # The forwarded mail: skip its marker and header lines, read its body. The forwarder's
             # signature, between the note and the forwarded mail, is not part of the order.
-            signature = [i for i, kept_line in enumerate(kept) if kept_line.rstrip() == "--"]
-            if signature:
-                del kept[signature[-1] :]
+            # The forwarder's closing and signature ("Thanks, Alice", "iPhoneから送信", "-- "),
+            # looked for in the last lines of the note: they are not the order's end.
+            tail = [i for i, kept_line in enumerate(kept) if kept_line.strip()][-8:]
+            ends = [i for i in tail if kept[i].rstrip() == "--" or SIGN_OFF.match(kept[i].strip())]
+            if ends:
+                del kept[ends[0] :]
             in_forward = True
             index += 1 if (marker or _SEPARATOR.match(folded)) else 0
             while index < len(lines) and not _fold(lines[index]):
                 index += 1
+            if index < len(lines) and _fold(lines[index]).startswith(">"):
+                # iPhone forwards a mail quoted ("> 差出人: …"): the quoted mail is the forward.
+                inner = [re.sub(r"^\s*> ?", "", rest) for rest in lines[index:]]
+                found = new_text("\n".join(inner), subject)
+                kept.append(found.text)
+                return NewText("\n".join(kept).strip("\n"), found.quoted, found.forwarded_subject)
             size = _header_block(lines, index) if index < len(lines) else 0
             if size:
                 forwarded_subject = _subject_in(lines[index : index + size])

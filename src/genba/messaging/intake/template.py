@@ -43,8 +43,10 @@ from genba.messaging.intake.labels import (
     MULTILINE,
     looks_like_label,
     resolve,
+    split_combined,
     split_label,
 )
+from genba.messaging.intake.quoting import SIGN_OFF
 from genba.messaging.intake.values import (
     TOKYO,
     DateError,
@@ -120,18 +122,6 @@ _STOP = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-# A closing line, at the start of a line only (an indented "Thanks" may belong to a description),
-# and only once the order has begun: "Thank you." may also open a mail.
-_SIGN_OFF = re.compile(
-    r"""^(?:
-        (?:best\ regards|kind\ regards|warm\ regards|regards|best|many\ thanks|thanks|thank\ you
-          |thanks\ in\ advance|thank\ you\ in\ advance|cheers|sincerely|br|rgds)[\s,.!。、]*$
-      | (?:sent\ from\ my|get\ outlook\ for|iphoneから送信|ipadから送信|androidから送信)
-      | outlook\ for\ (?:ios|android)\ を入手
-      | (?:何卒|なにとぞ|どうぞ|引き続き|以上)?[、\s]*(?:よろしく|宜しく)お願い
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
 # Fields laid out as parts (an address, a contact): an unknown "Label:" line is not one of their
 # parts, so it ends them and is reported, instead of being glued onto the street or the name.
 _STRUCTURED = {"site_address", "local_contact", "remote_engineer"}
@@ -141,6 +131,7 @@ _STRUCTURED = {"site_address", "local_contact", "remote_engineer"}
 _LISTS = {"equipment", "items_to_bring", "paperwork"}
 # Free text: its indented lines are its own, even when they read "Day 1: …" or "Note: …".
 _FREE_TEXT = {"work_description", "customer_notes", "site.entry_instructions"}
+_RULE = re.compile(r"^\s*[=\-_~*#━─═＝ー―]{5,}\s*$")
 # A heading of a section the order does not know ("■ Requirements", "【備考欄】"): ends a field.
 _HEADING = re.compile(r"^\s*(?:[■□◆◇●▼▽★☆]\s*\S.{0,40}|【[^】]{1,40}】)\s*$")
 
@@ -151,6 +142,7 @@ class _Entry:
     label: str
     lines: list[str]
     inline: bool = False  # the value began on the label's line ("Work： Replace the battery")
+    indent: int = 0  # of the label's line: deeper lines are its own
     gap: bool = False  # a blank line came after its last line
 
 
@@ -170,13 +162,26 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
         line = raw_line.replace("\u3000", "  ").rstrip()
         if line.lstrip().startswith(">"):
             continue
-        if current is not None and current.key in _FREE_TEXT and line[:1].isspace():
-            current.lines.append(line)
+        depth = len(line) - len(line.lstrip())
+        if current is not None and current.key in _FREE_TEXT and line.strip():
+            if depth > current.indent:
+                current.lines.append(line)
+                continue
+        if _RULE.match(line):
+            current = None  # "========", "━━━━": a frame or a signature's rule
             continue
-        if _STOP.match(line) or (entries and _SIGN_OFF.match(line.strip())):
+        if _STOP.match(line) or (entries and SIGN_OFF.match(line.strip())):
             if not entries:
                 reading.prose.append(line)
             break
+        combined = split_combined(line) if not submitted else None
+        if combined:
+            for key, label, value in combined:
+                key, group = resolve(key, group)
+                if key is not None:
+                    entries.append(_Entry(key, label, [value], inline=True, indent=depth))
+            current = None
+            continue
         hit = split_label(line)
         if submitted:
             if current is not None and hit is None and line[:1].isspace() and line.strip():
@@ -204,7 +209,7 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
                 )
                 current = None
                 continue
-            current = _Entry(key, label, [value] if value else [], inline=bool(value))
+            current = _Entry(key, label, [value] if value else [], inline=bool(value), indent=depth)
             entries.append(current)
             submitted = key == "submit"
             continue
@@ -331,6 +336,54 @@ _PROBLEM_TEXT = {
 }
 
 
+_TIME_ONLY = re.compile(r"^\s*(?:午前|午後|am|pm)?\s*\d{1,2}\s*(?::\s*\d{2}|時)", re.IGNORECASE)
+# "午前9時30分から、4時間を予定", "from 10:00 for 3 hours": the hours said with the start.
+_HOURS_WITH_START = re.compile(
+    r"(?P<n>\d+(?:\.\d+)?)\s*(?:時間|hours?|hrs?)(?!\s*(?:前|before|prior))", re.IGNORECASE
+)
+_SKILL_SAID = re.compile(
+    r"\b(?:entry|junior|senior|specialist|expert)(?=[- ](?:level|engineer|technician))"
+    r"|(?:エントリー|シニア|スペシャリスト)(?=の方|レベル|エンジニア|技術者)",
+    re.IGNORECASE,
+)
+
+
+def _read_start(line: str, today: date | None) -> DateReading:
+    if today is None:
+        return DateReading(*parse_datetime(line), year_assumed=False)
+    return read_datetime(line, today=today)
+
+
+def _span(when: DateReading, line: str) -> Decimal | None:
+    if when.end is not None:
+        return Decimal((when.end - when.start).total_seconds() / 3600).quantize(Decimal("0.01"))
+    said = _HOURS_WITH_START.search(nfkc(line))
+    return Decimal(said.group("n")).quantize(Decimal("0.01")) if said else None
+
+
+def _sentences(lines: list[str]) -> list[str]:
+    return [
+        s.strip() for line in lines for s in re.split(r"(?<=[.?!。？！])\s*", line) if s.strip()
+    ]
+
+
+def _sentence_notice(sentence: str, when: DateReading) -> Problem:
+    local = when.start.astimezone(TOKYO)
+    until = when.end.astimezone(TOKYO) if when.end else None
+    shown = sentence if len(sentence) <= 100 else sentence[:97] + "..."
+    end_en = f"–{until:%H:%M}" if until else ""
+    en = (
+        f"We read the visit from your sentence “{shown}” as {_WEEKDAYS_EN[local.weekday()]} "
+        f"{local.day} {local:%B %Y, %H:%M}{end_en} (Japan time)."
+    )
+    ja = (
+        f"「{shown}」から、訪問日時を {local.year}年{local.month}月{local.day}日"
+        f"（{_WEEKDAYS_JA[local.weekday()]}）{local:%H:%M}{'〜' + format(until, '%H:%M') if until else ''}"
+        "（日本時間）と読み取りました。"
+    )
+    return Problem("visits[0].scheduled_start", "", sentence, en, ja)
+
+
 _WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEKDAYS_JA = "月火水木金土日"
 
@@ -372,6 +425,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
     starts: list[datetime] = []
     # Each start's own range ("14:00-17:00"), when written: that visit's hours.
     ranges: list[Decimal | None] = []
+    pending_day: tuple[str, Problem] | None = None  # a date written without its time, so far
     hours: Decimal | None = None
     start_given = hours_given = False
 
@@ -385,27 +439,25 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
         elif key == "start":
             start_given = True
             for line in list_lines(entry.lines):
+                if pending_day is not None and _TIME_ONLY.match(nfkc(line)):
+                    # "[作業日] 2027年01月09日(土)" then "[開始時刻] 08:00": one start.
+                    problems.remove(pending_day[1])
+                    line = f"{pending_day[0]} {line}"
+                    pending_day = None
                 try:
-                    if today is None:
-                        when = DateReading(*parse_datetime(line), year_assumed=False)
-                    else:
-                        when = read_datetime(line, today=today)
+                    when = _read_start(line, today)
                 except DateError as exc:
-                    problems.append(
-                        _value_problem(
-                            str(exc), f"visits[{len(starts)}].scheduled_start", label, line
-                        )
+                    problem = _value_problem(
+                        str(exc), f"visits[{len(starts)}].scheduled_start", label, line
                     )
+                    problems.append(problem)
+                    if str(exc) == "time":
+                        pending_day = (line, problem)
                     continue
-                start, end = when.start, when.end
                 if when.year_assumed:
-                    result.notices.append(_year_notice(len(starts), label, line, start))
-                starts.append(start)
-                ranges.append(
-                    None
-                    if end is None
-                    else Decimal((end - start).total_seconds() / 3600).quantize(Decimal("0.01"))
-                )
+                    result.notices.append(_year_notice(len(starts), label, line, when.start))
+                starts.append(when.start)
+                ranges.append(_span(when, line))
         elif key == "hours" and value:
             hours_given = True
             hours = parse_hours(value)
@@ -498,7 +550,9 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
         elif key == "paperwork":
             lines = list_lines(entry.lines)
             if lines:
-                data.setdefault("paperwork", []).extend(parse_paperwork_line(x) for x in lines)
+                data.setdefault("paperwork", []).extend(
+                    parse_paperwork_line(item) for x in lines for item in split_items(x)
+                )
 
     if site_inline:
         # An address we cannot split fully leaves parts out: the completeness check asks for them.
@@ -518,6 +572,23 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
         if contacts[group]:
             data[group] = contacts[group]
 
+    if not start_given:
+        # No date label: a date said in a sentence ("on Tuesday, December 8, 2026, from 10:00 to
+        # 14:00 JST"), read back in the answer so that a wrong reading is seen.
+        for sentence in _sentences(reading.prose):
+            try:
+                when = _read_start(sentence, today)
+            except DateError:
+                continue
+            start_given = True
+            starts.append(when.start)
+            ranges.append(_span(when, sentence))
+            result.notices.append(_sentence_notice(sentence, when))
+            break
+    if "skill_level" not in data:
+        level = next(filter(None, (_SKILL_SAID.search(line) for line in reading.prose)), None)
+        if level:
+            data["skill_level"] = parse_skill(level.group(0))
     if start_given or hours_given:
         # "Reserved hours" written holds for every visit; otherwise each visit's own range, or
         # the first range for a visit written without one.
@@ -570,7 +641,7 @@ _REFERENCE_SAID = re.compile(
 )
 # "the engineer should speak English", "英語が話せる方": the language asked for, said in a sentence.
 _SPEAKS = re.compile(
-    r"\bspeak(?:s|ing)?\s+(?:fluent\s+|good\s+)?(?P<language>english|japanese)\b"
+    r"(?<!n't )(?<!n’t )(?<!not )(?<!never )\bspeak(?:s|ing)?\s+(?:fluent\s+|good\s+)?(?P<language>english|japanese)\b"
     r"|\b(?P<language2>english|japanese)[- ]speaking\b"
     r"|(?P<language3>英語|日本語)(?:が|を)?(?:話せる|できる|対応可能|で対応|可)",
     re.IGNORECASE,
