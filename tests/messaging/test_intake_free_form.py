@@ -267,3 +267,77 @@ def test_a_contact_on_one_line(text, fields):
 )
 def test_an_equipment_line(line, item):
     assert parse_equipment_line(line) == item
+
+
+def test_a_label_of_several_fields_with_as_many_values():
+    result = parse("Building / Floor / Room: Building 2 / 1F / Server room 1-05\n")
+    assert result.data["site"] == {
+        "building": "Building 2",
+        "floor": "1",
+        "room": "Server room 1-05",
+    }
+
+
+def test_bullets_after_a_description_are_its_siblings():
+    result = parse(
+        "  *   Work: Replace the firewall pair.\n"
+        "  *   Skill level: specialist\n"
+        "  *   Items to bring: USB console cable, laptop\n"
+    )
+    assert result.data["work_description"] == "Replace the firewall pair."
+    assert result.data["skill_level"] == "specialist"
+    assert result.data["items_to_bring"] == ["USB console cable", "laptop"]
+
+
+def test_a_rule_line_ends_a_field():
+    result = parse("[備考]          軽装でお越しください。\n" + "=" * 60 + "\nご不明な点は…\n")
+    assert result.data["customer_notes"] == "軽装でお越しください。"
+
+
+def test_a_date_and_its_time_on_separate_labels():
+    result = parse("[作業日]        2027年01月09日(土)\n[開始時刻]      08:00\n", today=TODAY)
+    assert result.data["visits"][0]["scheduled_start"] == datetime(2027, 1, 9, 8, tzinfo=TOKYO)
+    assert not result.problems
+
+
+def test_hours_said_with_the_start_and_a_night_until_the_next_day():
+    result = parse(
+        "（1）作業日時\n　2026年12月10日（木）午前9時30分から、4時間を予定しております。\n"
+        "訪問日時：2026/12/22(火) 21:00～翌01:00\n",
+        today=TODAY,
+    )
+    assert [v["reserved_hours"] for v in result.data["visits"]] == [
+        Decimal("4.00"),
+        Decimal("4.00"),
+    ]
+
+
+def test_a_date_said_in_a_sentence_is_read_and_said_back():
+    result = parse(
+        "Could you send one senior engineer on Tuesday, December 8, 2026, from 10:00 to 14:00 "
+        "JST? Priya doesn’t speak Japanese, so the engineer must speak English.\nPO: 4500019876",
+        today=TODAY,
+    )
+    [visit] = result.data["visits"]
+    assert visit["scheduled_start"] == datetime(2026, 12, 8, 10, tzinfo=TOKYO)
+    assert visit["reserved_hours"] == Decimal("4.00")
+    assert result.data["skill_level"] == "senior"
+    assert result.data["languages"] == ["en"]  # "doesn’t speak Japanese" asks for none
+    assert "Tuesday 8 December 2026, 10:00–14:00" in result.notices[0].message("en")
+
+
+def test_a_contact_with_a_department_and_a_messenger_handle():
+    fields, leftovers = parse_contact_inline(
+        "情報システム部 佐々木 亮  080-9901-3312  LINE ID: ryo_sasaki_acme"
+    )
+    assert fields == {"name": "佐々木 亮", "phone": "080-9901-3312", "line": "ryo_sasaki_acme"}
+    assert leftovers == []
+    assert parse_contact_inline("山田  太郎") == ({"name": "山田  太郎"}, [])
+
+
+def test_paperwork_on_one_line():
+    result = parse("書類：作業員名簿（提出済）、入館申請書（未提出）")
+    assert result.data["paperwork"] == [
+        {"description": "作業員名簿", "done": True},
+        {"description": "入館申請書", "done": False},
+    ]

@@ -148,3 +148,21 @@ def test_the_forwarders_signature_is_not_part_of_the_forwarded_order():
     found = new_text(body, "Fwd: Rack and switch install")
     assert "+1 415 555 0187" not in found.text
     assert "PO number: PO-9" in found.text
+
+
+def test_a_forward_of_a_forward_quoted_by_the_iphone():
+    body = (
+        "下記の件、手配をお願いいたします。\n発注番号：ACME-J-4471\n\niPhoneから送信\n\n"
+        "転送されたメッセージ:\n\n"
+        "> 差出人: 木下 亮 <r.kinoshita@acme.example>\n> 日付: 2026年11月27日 18:05:41 JST\n"
+        "> 件名: Fwd: 【作業依頼】録画装置交換\n>\n> 下記の依頼が来ています。\n>\n"
+        "> ---------- Forwarded message ---------\n> From: 山本 一郎 <i.yamamoto@acme.example>\n"
+        "> Date: 2026年11月27日(金) 16:22\n> Subject: 【作業依頼】録画装置交換\n>\n"
+        "> 日時：12月17日（木）13:00〜16:00\n"
+    )
+    found = new_text(body, "Fwd: Fwd: 【作業依頼】録画装置交換")
+    lines = [line for line in found.text.splitlines() if line.strip()]
+    assert "iPhoneから送信" not in lines
+    assert lines[1] == "発注番号：ACME-J-4471"
+    assert lines[-1] == "日時：12月17日（木）13:00〜16:00"
+    assert found.forwarded_subject == "【作業依頼】録画装置交換"
