@@ -30,6 +30,7 @@ from django.core import mail
 from genba.core.phones import normalize_phone
 from genba.core.prefectures import normalize_prefecture
 from genba.messaging.intake.models import InboundMessage, Outcome
+from genba.orders.inputs import SiteIn
 from genba.orders.models import ServiceRequest
 from genba.sites.models import Contact
 
@@ -74,6 +75,8 @@ def _contact(contact: Contact | None) -> dict[str, Any] | None:
     }
 
 
+# What a customer gives of a site (orders.inputs.SiteIn), the coordinates aside.
+SITE_FIELDS = tuple(n for n in SiteIn.model_fields if n not in ("latitude", "longitude"))
 REQUEST_KEYS = frozenset(
     "title reference datacenter_reference status visits site local_contact remote_engineer "
     "languages skill_level engineers urgency sla_requested force_without_local_contact "
@@ -93,25 +96,7 @@ def snapshot(request: ServiceRequest) -> dict[str, Any]:
             {"scheduled_start": v.scheduled_start, "reserved_hours": v.reserved_hours}
             for v in request.visits.exclude(status="cancelled").order_by("position", "id")
         ],
-        "site": None
-        if site is None
-        else {
-            name: getattr(site, name)
-            for name in (
-                "name",
-                "company_name",
-                "postal_code",
-                "prefecture",
-                "city",
-                "street",
-                "building",
-                "floor",
-                "room",
-                "entry_instructions",
-                "maps_url",
-                "is_datacenter",
-            )
-        },
+        "site": None if site is None else {name: getattr(site, name) for name in SITE_FIELDS},
         "local_contact": _contact(request.local_contact),
         "remote_engineer": _contact(request.remote_engineer),
         "languages": list(request.languages or []),
