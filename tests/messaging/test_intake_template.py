@@ -277,13 +277,17 @@ def test_reading_stops_at_quotes_signatures_and_the_original_message():
     assert parse(wrote).data == {"urgency": 2}
 
 
-def test_submit_ends_the_order():
+def test_after_submit_the_order_goes_on_only_while_it_is_labels():
+    # The signature below Submit: its first line ends the order, and its Tel: is not read.
     text = "PO number: PO-1\nSubmit / 送信: yes\nAlice\nTel: +81 3 1234 5678\nLanguage: English\n"
     result = parse(text)
     assert result.submit is True
     assert result.data == {"reference": "PO-1"}
-    [problem] = result.problems
-    assert "Submit" in problem.message("en")
+    assert result.problems == []
+    # Submit written first (as in a Markdown order): the labels below it still count.
+    result = parse("**Submit:** yes\n\n## Site\n- **Floor:** 9\n\nCheers,\nBob\nTel: 03-1\n")
+    assert result.submit is True
+    assert result.data == {"site": {"floor": "9"}}
 
 
 def test_text_after_a_one_line_field_ends_it():

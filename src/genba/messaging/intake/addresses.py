@@ -31,6 +31,9 @@ _MESSENGER_KEYS = {
 }
 
 
+_DEPARTMENT = re.compile(
+    r"^\S{1,20}(?:部|課|室|係|グループ|チーム|センター|支社|支店|本部|事業部|営業所)\s+(?=\S)"
+)
 _HANDLE = re.compile(
     r"(?<![\w@])(?P<key>skype|whatsapp|line(?:\s*id)?|スカイプ|ライン)\s*[:：]\s*(?P<value>[\w.@+-]+)",
     re.IGNORECASE,
@@ -54,7 +57,7 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
     that could not be told apart."""
     out: dict[str, str] = {}
     leftovers: list[str] = []
-    for piece in re.split(r"[,;、，；\n|]|\s/\s", text):
+    for piece in re.split(r"[,;、，；\n|]|\s/\s|\s[—–]\s", text):
         piece = piece.strip()
         if not piece:
             continue
@@ -90,7 +93,8 @@ def parse_contact_inline(text: str) -> tuple[dict[str, str], list[str]]:
         ).strip()
         # A department before the name ("総務部 小松 美咲") and a remark after it ("Bob Stone
         # (me)", "田中（総務）") are not the name.
-        piece = re.sub(r"^\S{1,20}(?:部|課|室|係|グループ|チーム|センター)\s+(?=\S)", "", piece)
+        while department := _DEPARTMENT.match(piece):
+            piece = piece[department.end() :]
         piece = re.sub(r"\s*[(（][^()（）\d@]{1,30}[)）]\s*$", "", piece).strip(" (（")
         if piece:
             if "name" not in out:
@@ -110,7 +114,7 @@ _POSTAL = re.compile(
     r"〒\s*(\d{3})\s*[-‐－ー−]?\s*(\d{4})|(?<![\d-])(\d{3})[-‐－ー−](\d{4})(?![\d-])"
 )
 _FLOOR = re.compile(
-    r"(?<![\w-])(?P<f>B?\d{1,3})\s*(?:F|階|/F|fl\.?)(?![A-Za-z])"
+    r"(?<![A-Za-z0-9-])(?P<f>B?\d{1,3})\s*(?:F|階|/F|fl\.?)(?![A-Za-z])"
     r"|(?<![\w-])(?P<g>\d{1,3})(?:st|nd|rd|th)\s+floor\b"
     r"|\bfloor\s+(?P<h>B?\d{1,3})\b",
     re.IGNORECASE,
@@ -140,9 +144,12 @@ _COMPANY = re.compile(
 
 
 def _names_a_place(line: str) -> bool:
-    """A line that names the site ("Globex Tokyo Office", "アクメ名古屋営業所") rather than
-    locating it: no digits, no postal mark, no prefecture or city."""
-    if re.search(r"\d|〒", line) or _CITY_JA.fullmatch(line) or _CITY_EN.match(line):
+    """A line that names the site ("Globex Tokyo Office", "Inzai Data Center 2",
+    "アクメ名古屋営業所") rather than locating it: no postal mark, street number, prefecture or
+    city."""
+    if re.search(r"〒|\d+\s*[-‐－−の]\s*\d+|\d+\s*(?:丁目|番地?|号)", line):
+        return False
+    if _CITY_JA.fullmatch(line) or _CITY_EN.match(line):
         return False
     if any(pref.name_ja in line for pref in PREFECTURES):
         return False
@@ -157,8 +164,24 @@ def parse_address(text: str) -> dict[str, str]:
     lines = [line.strip() for line in nfkc(text).split("\n") if line.strip()]
     out: dict[str, str] = {}
     if len(lines) > 1 and _names_a_place(lines[0]):
-        # "Toyosu DC, Acme KK": the site's name, and the company that holds it.
-        for part in (p.strip() for p in lines.pop(0).split(",")):
+        # "Toyosu DC, Acme KK": the site's name, and the company that holds it; a floor or a room
+        # written with the name ("新砂データセンター 3階 サーバールームC") are theirs.
+        first = lines.pop(0)
+        floor = _FLOOR.search(first)
+        if floor:
+            out["floor"] = floor.group("f") or floor.group("g") or floor.group("h")
+            first = (first[: floor.start()] + " " + first[floor.end() :]).strip()
+        words = first.split()
+        if len(words) > 1 and _ROOM.match(words[-1]):
+            out["room"] = words.pop()
+            first = " ".join(words)
+        company = re.search(r"\s*[(（]([^()（）]+)[)）]\s*$", first)
+        if company and _COMPANY.search(company.group(1)):
+            out["company_name"] = company.group(
+                1
+            ).strip()  # "Globex Tokyo office (Globex Japan KK)"
+            first = first[: company.start()]
+        for part in (p.strip() for p in first.split(",")):
             if "company_name" not in out and _COMPANY.search(part) and "name" in out:
                 out["company_name"] = part
             elif part:

@@ -124,6 +124,13 @@ def _is_date(year: int | None, month: int, day: int) -> bool:
     return True
 
 
+_AMERICAN_ZONE = re.compile(
+    r"\b(?:PT|PST|PDT|ET|EST|EDT|CT|CDT|MT|MST|MDT|HST|AKST|AKDT)\b"
+    r"|\b(?:pacific|eastern|central|mountain)\s+time\b",
+    re.IGNORECASE,
+)
+
+
 def _readings(kind: str, match: re.Match) -> tuple[int | None, list[tuple[int, int]]]:
     """The year written (or None) and the (month, day) readings that can be dates."""
     groups = match.groupdict()
@@ -405,6 +412,10 @@ def _read(value: str, today: date | None) -> DateReading:
         days = [d for d in days if d.weekday() in weekdays]
         if not days:
             raise DateError("weekday")
+    if len(days) > 1 and kind == "year_last" and _AMERICAN_ZONE.search(rest):
+        # "12/09/2026 9:00 AM PT": a time in an American zone is written the American way,
+        # month first. Decision (docs/email-intake.md); elsewhere the date is asked about.
+        days = [date(year, *readings[0])] if year is not None else days
     if len(days) > 1:
         raise DateError("ambiguous")
     [day] = days

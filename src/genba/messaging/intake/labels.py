@@ -54,6 +54,13 @@ SPEC: dict[str, tuple[str, ...]] = {
         "案件番号",
         "管理No",
         "チケットNo",
+        "change ticket",
+        "change number",
+        "change request",
+        "ticket",
+        "ticket no",
+        "request number",
+        "RITM",
     ),
     "start": (
         "Planned start",
@@ -101,6 +108,11 @@ SPEC: dict[str, tuple[str, ...]] = {
         "start date/time",
         "planned start date",
         "visit start",
+        "window",
+        "time window",
+        "maintenance window",
+        "change window",
+        "作業枠",
     ),
     "hours": (
         "Reserved hours",
@@ -207,6 +219,12 @@ SPEC: dict[str, tuple[str, ...]] = {
         "受付番号",
         "入館申請番号",
         "作業申請番号",
+        "data center ticket",
+        "DC ticket",
+        "datacenter ticket",
+        "データセンター作業申請番号",
+        "DC作業申請番号",
+        "作業申請No",
     ),
     "local_contact": (
         "Local contact",
@@ -234,6 +252,10 @@ SPEC: dict[str, tuple[str, ...]] = {
         "現地立会者",
         "現地立会い",
         "現地ご担当者",
+        "contact",
+        "現地",
+        "onsite contact person",
+        "site contact name",
     ),
     "remote_engineer": (
         "Remote engineer",
@@ -492,6 +514,11 @@ def _key_for(label: str) -> str | None:
     return key
 
 
+def _value(text: str) -> str:
+    # "**PO:** GLX-1": the label's closing emphasis is not the value.
+    return re.sub(r"^[*_]+\s*", "", text.strip()).strip()
+
+
 def split_label(line: str) -> tuple[str, str, str] | None:
     """(key, label as written, value) when the line starts with a known label: `Label: value`,
     `Label：value`, `【Label】value`, `■Label` alone (its value on the next lines), `Label<tab>value`.
@@ -501,19 +528,19 @@ def split_label(line: str) -> tuple[str, str, str] | None:
     if bracketed:
         key = _key_for(bracketed.group("label").strip())
         if key is not None:
-            return key, bracketed.group("label").strip(), bracketed.group("value").strip()
+            return key, bracketed.group("label").strip(), _value(bracketed.group("value"))
     colon = re.search(r"[:：]", text)
     if colon is not None:
         label = text[: colon.start()].strip()
         key = _key_for(label)
         if key is not None:
-            return key, label, text[colon.end() :].strip()
+            return key, label, _value(text[colon.end() :])
     spaced = _SPACED.match(text)
     if spaced:
         label = spaced.group("label").strip().rstrip(":：")
         key = _key_for(label)
         if key is not None:
-            return key, label, spaced.group("value").strip()
+            return key, label, _value(spaced.group("value"))
     return None
 
 

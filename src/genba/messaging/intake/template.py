@@ -16,7 +16,8 @@ Pure Python (no Django). `parse(text)` reads one `Label: value` per line:
   and a part given on its own line ("Floor / 階: 5") wins over the split.
 - Reading stops at a signature separator "-- ", a closing line ("以上", "End", "Best regards",
   "Thanks" at the start of a line), the start of a quoted original ("-----Original Message-----",
-  "On ... wrote:"), and after "Submit / 送信" (the last line). Quoted lines ("> ...") are skipped.
+  "On ... wrote:"), and at the first line after "Submit / 送信" that is not a label (a signature's
+  start). Quoted lines ("> ...") are skipped.
 
 What is read is returned in `ParsedOrder.data` (only the fields the mail gave, so a reply that names
 two fields changes two fields); a value that cannot be read is left out and described in
@@ -131,9 +132,20 @@ _STRUCTURED = {"site_address", "local_contact", "remote_engineer"}
 _LISTS = {"equipment", "items_to_bring", "paperwork"}
 # Free text: its indented lines are its own, even when they read "Day 1: …" or "Note: …".
 _FREE_TEXT = {"work_description", "customer_notes", "site.entry_instructions"}
+# A table's header or rule row ("| Make | Model | Serial |", "|---|---|"), not a device.
+_TABLE_FRAME = re.compile(
+    r"^[|\s:-]+$|^\|?(?:\s*(?:make|maker|vendor|model|serial|s/n|qty|quantity|メーカー|型番|"
+    r"シリアル|数量)\s*\|)+\s*(?:make|maker|vendor|model|serial|s/n|qty|quantity|メーカー|型番|"
+    r"シリアル|数量)?\s*\|?$",
+    re.IGNORECASE,
+)
 _RULE = re.compile(r"^\s*[=\-_~*#━─═＝ー―]{5,}\s*$")
 # A heading of a section the order does not know ("■ Requirements", "【備考欄】"): ends a field.
-_HEADING = re.compile(r"^\s*(?:[■□◆◇●▼▽★☆]\s*\S.{0,40}|【[^】]{1,40}】)\s*$")
+_HEADING = re.compile(r"^\s*(?:[■□◆◇●▼▽★☆]\s*\S.{0,40}|【[^】]{1,40}】|#{1,6}\s+\S.{0,40})\s*$")
+# A line that begins with a date: under a start label, another visit even when not indented.
+_DATE_FIRST = re.compile(
+    r"^\s*(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d)", re.I
+)
 
 
 @dataclass
@@ -157,7 +169,10 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
     entries = reading.entries
     current: _Entry | None = None
     group: str | None = None  # "site", "local_contact", "remote_engineer"
-    submitted = False  # "Submit / 送信" is the last line: what follows is not read
+    # After "Submit / 送信" the order goes on only while it is labels: the first other line (a
+    # name, "Cheers,") is the signature's start, and a signature's "Tel:" or "Address:" is not
+    # the order's.
+    submitted = False
     for raw_line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = raw_line.replace("\u3000", "  ").rstrip()
         if line.lstrip().startswith(">"):
@@ -183,15 +198,12 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
             current = None
             continue
         hit = split_label(line)
-        if submitted:
-            if current is not None and hit is None and line[:1].isspace() and line.strip():
-                current.lines.append(line)
-                continue
-            current = None
-            if hit is not None and not hit[0].startswith("contact."):
-                problems.append(_after_submit(hit[1], line))
-                break
-            continue
+        if submitted and hit is None and line.strip() and not line[:1].isspace():
+            if current is None or current.key not in MULTILINE or not current.lines:
+                if not _HEADING.match(line):
+                    break
+        if submitted and hit is not None and hit[0].startswith("contact.") and group is None:
+            break  # "Tel: …" under the name: the signature
         if hit is not None:
             key, label, value = hit
             key, group = resolve(key, group)
@@ -211,7 +223,7 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
                 continue
             current = _Entry(key, label, [value] if value else [], inline=bool(value), indent=depth)
             entries.append(current)
-            submitted = key == "submit"
+            submitted = submitted or key == "submit"
             continue
         if current is None:
             unknown = looks_like_label(line) if entries else None
@@ -240,6 +252,8 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
             current = None
         elif current.key in MULTILINE or (indented and line.strip()):
             current.lines.append(line)
+        elif current.key == "start" and current.lines and _DATE_FIRST.match(nfkc(line)):
+            current.lines.append(line)  # 【作業日時】 then a date a line: a visit each
         elif line.strip() and not current.lines and not unknown:
             current.lines.append(line)  # "■作業日時" alone, its value on the next line
         elif line.strip():
@@ -263,21 +277,6 @@ def _unknown_label(label: str, line: str) -> Problem:
         f"「{shown}」：「{label}」はご依頼テンプレートの項目名ではないため、この行は読み取れません"
         "でした。作業に関わる内容でしたら、「備考」にご記入ください。",
     )
-
-
-def _after_submit(label: str, line: str) -> Problem:
-    return Problem(
-        "template",
-        label,
-        line.strip(),
-        f"“{label}” comes after “Submit / 送信”, which ends the order: lines below it are not "
-        "read. Please put Submit last.",
-        f"「{label}」は「Submit / 送信」の後にあります。送信の行でご依頼は終わるため、それ以降の行は"
-        "読み取られません。送信の行は最後にご記入ください。",
-    )
-
-
-# --- the whole order ------------------------------------------------------------------------------
 
 
 def _problem(field_path: str, label: str, value: str, en: str, ja: str) -> Problem:
@@ -526,6 +525,8 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                 data[key] = level
         elif key == "engineers" and value:
             count = parse_count(value)
+            if "skill_level" not in data and (said := parse_skill(value)):
+                data["skill_level"] = said  # "Engineers: 1, senior"
             if count is None or abs(count) > 100:
                 problems.append(_value_problem("engineers", key, label, value))
             else:
@@ -541,7 +542,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             if block:
                 data[key] = block
         elif key == "equipment":
-            lines = list_lines(entry.lines)
+            lines = [x for x in list_lines(entry.lines) if not _TABLE_FRAME.match(x)]
             if lines:
                 data.setdefault("equipment", []).extend(parse_equipment_line(x) for x in lines)
         elif key == "items_to_bring":

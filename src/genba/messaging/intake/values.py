@@ -311,7 +311,7 @@ _FIELD_PREFIX = re.compile(r"^(?:make|maker|vendor|model|serial|s/?n)\s*[:：]\s
 
 def parse_equipment_line(line: str) -> dict[str, Any]:
     """ "NetApp FAS2750 SN-001", "Dell | R740 | ABC123", "2x Cisco C9300 S/N FOC123"."""
-    text = " ".join(nfkc(line).split())
+    text = " ".join(nfkc(line).split()).strip("| ")  # a Markdown table's row
     out: dict[str, Any] = {}
     # A remark in brackets at the end ("FOC2701Y0AA（新）", "(spare)") is the line's description.
     remark = re.search(r"\s*[(（]([^()（）]{1,60})[)）]\s*$", text)
