@@ -22,6 +22,10 @@ Pure Python (no Django). `parse(text)` reads one `Label: value` per line:
 What is read is returned in `ParsedOrder.data` (only the fields the mail gave, so a reply that names
 two fields changes two fields); a value that cannot be read is left out and described in
 `ParsedOrder.problems`, in English and Japanese, so the answer can say what to write instead.
+
+This module reads lines into labelled entries and assembles the order from them. What is said in
+sentences instead (a date, a reference, the language, "please submit") is read by prose.py, and
+the texts of the problems and notices are in problems.py.
 """
 
 from __future__ import annotations
@@ -46,6 +50,16 @@ from genba.messaging.intake.labels import (
     resolve,
     split_combined,
     split_label,
+)
+from genba.messaging.intake.problems import Problem, unknown_label, value_problem, year_notice
+from genba.messaging.intake.prose import (
+    ASKS_TO_SUBMIT,
+    REFERENCE_SAID,
+    SKILL_SAID,
+    SPEAKS,
+    sentence_notice,
+    sentences,
+    written_in,
 )
 from genba.messaging.intake.quoting import SIGN_OFF
 from genba.messaging.intake.values import (
@@ -79,21 +93,6 @@ __all__ = [
     "parse_datetime",
     "parse_hours",
 ]
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A value that could not be read: `field` is the RequestIn path ("visits[0].scheduled_start",
-    "site.postal_code", or "template" for a line that is not a known label)."""
-
-    field: str
-    label: str
-    value: str
-    message_en: str
-    message_ja: str
-
-    def message(self, language: str) -> str:
-        return self.message_ja if (language or "").lower().startswith("ja") else self.message_en
 
 
 @dataclass
@@ -149,7 +148,7 @@ _DATE_FIRST = re.compile(
 
 
 @dataclass
-class _Entry:
+class Entry:
     key: str
     label: str
     lines: list[str]
@@ -159,15 +158,15 @@ class _Entry:
 
 
 @dataclass
-class _Reading:
-    entries: list[_Entry] = field(default_factory=list)
+class Reading:
+    entries: list[Entry] = field(default_factory=list)
     prose: list[str] = field(default_factory=list)  # lines that are no field's: greeting, closing
 
 
-def _entries(text: str, problems: list[Problem]) -> _Reading:
-    reading = _Reading()
+def _entries(text: str, problems: list[Problem]) -> Reading:
+    reading = Reading()
     entries = reading.entries
-    current: _Entry | None = None
+    current: Entry | None = None
     group: str | None = None  # "site", "local_contact", "remote_engineer"
     # After "Submit / 送信" the order goes on only while it is labels: the first other line (a
     # name, "Cheers,") is the signature's start, and a signature's "Tel:" or "Address:" is not
@@ -194,7 +193,7 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
             for key, label, value in combined:
                 key, group = resolve(key, group)
                 if key is not None:
-                    entries.append(_Entry(key, label, [value], inline=True, indent=depth))
+                    entries.append(Entry(key, label, [value], inline=True, indent=depth))
             current = None
             continue
         hit = split_label(line)
@@ -221,14 +220,14 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
                 )
                 current = None
                 continue
-            current = _Entry(key, label, [value] if value else [], inline=bool(value), indent=depth)
+            current = Entry(key, label, [value] if value else [], inline=bool(value), indent=depth)
             entries.append(current)
             submitted = submitted or key == "submit"
             continue
         if current is None:
             unknown = looks_like_label(line) if entries else None
             if unknown:
-                problems.append(_unknown_label(unknown, line))
+                problems.append(unknown_label(unknown, line))
             elif line.strip():
                 reading.prose.append(line)
             continue
@@ -248,7 +247,7 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
         ):
             # An address or contact has no such part; a one-line description ("Work： …") is
             # over at the next "Label:" line, which is reported rather than glued onto it.
-            problems.append(_unknown_label(unknown, line))
+            problems.append(unknown_label(unknown, line))
             current = None
         elif current.key in MULTILINE or (indented and line.strip()):
             current.lines.append(line)
@@ -258,92 +257,17 @@ def _entries(text: str, problems: list[Problem]) -> _Reading:
             current.lines.append(line)  # "■作業日時" alone, its value on the next line
         elif line.strip():
             if unknown:
-                problems.append(_unknown_label(unknown, line))
+                problems.append(unknown_label(unknown, line))
             else:
                 reading.prose.append(line)
             current = None  # text after a one-line field ends it ("Thanks!", a signature)
     return reading
 
 
-def _unknown_label(label: str, line: str) -> Problem:
-    shown = " ".join(line.split())
-    shown = shown if len(shown) <= 100 else shown[:97] + "..."
-    return Problem(
-        "template",
-        label,
-        line.strip(),
-        f"“{shown}”: “{label}” is not a label of the order template, so this line was not read. "
-        "If it matters for the visit, please write it under Notes / 備考.",
-        f"「{shown}」：「{label}」はご依頼テンプレートの項目名ではないため、この行は読み取れません"
-        "でした。作業に関わる内容でしたら、「備考」にご記入ください。",
-    )
-
-
-def _problem(field_path: str, label: str, value: str, en: str, ja: str) -> Problem:
-    return Problem(field_path, label, value, f"{label}: {en}", f"{label}：{ja}")
-
-
-_PROBLEM_TEXT = {
-    "date": (
-        "“{value}” is not a date and time we can read. Write it like 2027-02-02 10:00 JST.",
-        "「{value}」は日時として読み取れません。2027-02-02 10:00 JST のようにご記入ください。",
-    ),
-    "time": (
-        "“{value}” has no time of day. Write the date and the time, like 2027-02-02 10:00 JST.",
-        "「{value}」に時刻がありません。2027-02-02 10:00 JST のように日付と時刻をご記入ください。",
-    ),
-    "zone": (
-        "“{value}” has a time zone we do not know. Write the time in JST, or with an offset like +09:00.",
-        "「{value}」のタイムゾーンが分かりません。日本時間（JST）か +09:00 のような時差でご記入ください。",
-    ),
-    "weekday": (
-        "“{value}”: the weekday does not match the date. Please tell us which is right.",
-        "「{value}」の曜日と日付が一致しません。どちらが正しいかお知らせください。",
-    ),
-    "ambiguous": (
-        "“{value}” can be read as two different dates. Write it like 2027-02-02 10:00 JST.",
-        "「{value}」は二通りの日付に読めます。2027-02-02 10:00 JST のようにご記入ください。",
-    ),
-    "hours": (
-        "“{value}” is not a number of hours. Write it like 3 or 3 hours.",
-        "「{value}」は時間数として読み取れません。3 または 3時間 のようにご記入ください。",
-    ),
-    "yes_no": (
-        "“{value}” is neither yes nor no.",
-        "「{value}」は「はい」「いいえ」として読み取れません。",
-    ),
-    "languages": (
-        "“{value}” is not a language we can read. Write English, Japanese, or both.",
-        "「{value}」は言語として読み取れません。英語、日本語、または両方とご記入ください。",
-    ),
-    "skill_level": (
-        "“{value}” is not a skill level. Write entry, senior or specialist.",
-        "「{value}」はスキルレベルとして読み取れません。エントリー、シニア、スペシャリストのいずれかをご記入ください。",
-    ),
-    "engineers": (
-        "“{value}” is not a number of engineers. Write a number like 1 or 2.",
-        "「{value}」は人数として読み取れません。1、2 のように数字でご記入ください。",
-    ),
-    "urgency": (
-        "“{value}” is not an urgency class. Write a class from 1 (planned) to 4 (visit immediately).",
-        "「{value}」は緊急度として読み取れません。1（計画）から4（即時訪問）のクラスをご記入ください。",
-    ),
-    "contact": (
-        "could not tell what “{value}” is; write it on its own line with its label (Name, Phone, Email).",
-        "「{value}」が何の情報か判別できません。項目名（氏名、電話、メール）を付けて別の行にご記入ください。",
-    ),
-}
-
-
 _TIME_ONLY = re.compile(r"^\s*(?:午前|午後|am|pm)?\s*\d{1,2}\s*(?::\s*\d{2}|時)", re.IGNORECASE)
 # "午前9時30分から、4時間を予定", "from 10:00 for 3 hours": the hours said with the start.
 _HOURS_WITH_START = re.compile(
     r"(?P<n>\d+(?:\.\d+)?)\s*(?:時間|hours?|hrs?)(?!\s*(?:前|before|prior))", re.IGNORECASE
-)
-_SKILL_SAID = re.compile(
-    r"\b(?:entry|junior|senior|specialist|expert)(?=[- ](?:level|engineer|technician))"
-    r"|(?:エントリー|シニア|スペシャリスト)(?=の方|レベル|エンジニア|技術者)",
-    re.IGNORECASE,
 )
 
 
@@ -358,52 +282,6 @@ def _span(when: DateReading, line: str) -> Decimal | None:
         return Decimal((when.end - when.start).total_seconds() / 3600).quantize(Decimal("0.01"))
     said = _HOURS_WITH_START.search(nfkc(line))
     return Decimal(said.group("n")).quantize(Decimal("0.01")) if said else None
-
-
-def _sentences(lines: list[str]) -> list[str]:
-    return [
-        s.strip() for line in lines for s in re.split(r"(?<=[.?!。？！])\s*", line) if s.strip()
-    ]
-
-
-def _sentence_notice(sentence: str, when: DateReading) -> Problem:
-    local = when.start.astimezone(TOKYO)
-    until = when.end.astimezone(TOKYO) if when.end else None
-    shown = sentence if len(sentence) <= 100 else sentence[:97] + "..."
-    end_en = f"–{until:%H:%M}" if until else ""
-    en = (
-        f"We read the visit from your sentence “{shown}” as {_WEEKDAYS_EN[local.weekday()]} "
-        f"{local.day} {local:%B %Y, %H:%M}{end_en} (Japan time)."
-    )
-    ja = (
-        f"「{shown}」から、訪問日時を {local.year}年{local.month}月{local.day}日"
-        f"（{_WEEKDAYS_JA[local.weekday()]}）{local:%H:%M}{'〜' + format(until, '%H:%M') if until else ''}"
-        "（日本時間）と読み取りました。"
-    )
-    return Problem("visits[0].scheduled_start", "", sentence, en, ja)
-
-
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_WEEKDAYS_JA = "月火水木金土日"
-
-
-def _year_notice(index: int, label: str, value: str, start: datetime) -> Problem:
-    local = start.astimezone(TOKYO)
-    en = (
-        f"“{value}” has no year: we read it as {_WEEKDAYS_EN[local.weekday()]} "
-        f"{local.day} {local:%B %Y, %H:%M} (Japan time), the next such date."
-    )
-    ja = (
-        f"「{value}」には年の記載がないため、次に来る {local.year}年{local.month}月{local.day}日"
-        f"（{_WEEKDAYS_JA[local.weekday()]}）{local:%H:%M}（日本時間）と読み取りました。"
-    )
-    return _problem(f"visits[{index}].scheduled_start", label, value, en, ja)
-
-
-def _value_problem(kind: str, field_path: str, label: str, value: str) -> Problem:
-    en, ja = _PROBLEM_TEXT[kind]
-    shown = value if len(value) <= 80 else value[:77] + "..."
-    return _problem(field_path, label, value, en.format(value=shown), ja.format(value=shown))
 
 
 def parse(text: str, *, today: date | None = None) -> ParsedOrder:
@@ -446,7 +324,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                 try:
                     when = _read_start(line, today)
                 except DateError as exc:
-                    problem = _value_problem(
+                    problem = value_problem(
                         str(exc), f"visits[{len(starts)}].scheduled_start", label, line
                     )
                     problems.append(problem)
@@ -454,7 +332,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                         pending_day = (line, problem)
                     continue
                 if when.year_assumed:
-                    result.notices.append(_year_notice(len(starts), label, line, when.start))
+                    result.notices.append(year_notice(len(starts), label, line, when.start))
                 starts.append(when.start)
                 ranges.append(_span(when, line))
         elif key == "hours" and value:
@@ -462,7 +340,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             hours = parse_hours(value)
             if hours is None or abs(hours) > 999:
                 hours = None
-                problems.append(_value_problem("hours", "visits[0].reserved_hours", label, value))
+                problems.append(value_problem("hours", "visits[0].reserved_hours", label, value))
         elif key == "site_address":
             site_inline.extend(x for x in entry.lines if x.strip())
         elif key.startswith("site.") and key != "site.entry_instructions":
@@ -472,7 +350,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             if name == "is_datacenter":
                 flag = parse_yes_no(value)
                 if flag is None:
-                    problems.append(_value_problem("yes_no", key, label, value))
+                    problems.append(value_problem("yes_no", key, label, value))
                 else:
                     site[name] = flag
             elif name == "maps_url":
@@ -506,7 +384,7 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
                 continue
             flag = parse_yes_no(value)
             if flag is None:
-                problems.append(_value_problem("yes_no", key, label, value))
+                problems.append(value_problem("yes_no", key, label, value))
             elif key == "submit":
                 result.submit = flag
             else:
@@ -514,13 +392,13 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
         elif key == "languages" and value:
             languages = parse_languages(value)
             if languages is None:
-                problems.append(_value_problem("languages", key, label, value))
+                problems.append(value_problem("languages", key, label, value))
             else:
                 data[key] = languages
         elif key == "skill_level" and value:
             level = parse_skill(value)
             if level is None:
-                problems.append(_value_problem("skill_level", key, label, value))
+                problems.append(value_problem("skill_level", key, label, value))
             else:
                 data[key] = level
         elif key == "engineers" and value:
@@ -528,13 +406,13 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             if "skill_level" not in data and (said := parse_skill(value)):
                 data["skill_level"] = said  # "Engineers: 1, senior"
             if count is None or abs(count) > 100:
-                problems.append(_value_problem("engineers", key, label, value))
+                problems.append(value_problem("engineers", key, label, value))
             else:
                 data[key] = count
         elif key == "urgency" and value:
             urgency = parse_urgency(value)
             if urgency is None:
-                problems.append(_value_problem("urgency", key, label, value))
+                problems.append(value_problem("urgency", key, label, value))
             else:
                 data[key] = urgency
         elif key in ("work_description", "customer_notes"):
@@ -569,14 +447,14 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             for name, part in fields.items():
                 contacts[group].setdefault(name, part)
             for piece in leftovers:
-                problems.append(_value_problem("contact", f"{group}.name", label, piece))
+                problems.append(value_problem("contact", f"{group}.name", label, piece))
         if contacts[group]:
             data[group] = contacts[group]
 
     if not start_given:
         # No date label: a date said in a sentence ("on Tuesday, December 8, 2026, from 10:00 to
         # 14:00 JST"), read back in the answer so that a wrong reading is seen.
-        for sentence in _sentences(reading.prose):
+        for sentence in sentences(reading.prose):
             try:
                 when = _read_start(sentence, today)
             except DateError:
@@ -584,10 +462,10 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             start_given = True
             starts.append(when.start)
             ranges.append(_span(when, sentence))
-            result.notices.append(_sentence_notice(sentence, when))
+            result.notices.append(sentence_notice(sentence, when))
             break
     if "skill_level" not in data:
-        level = next(filter(None, (_SKILL_SAID.search(line) for line in reading.prose)), None)
+        level = next(filter(None, (SKILL_SAID.search(line) for line in reading.prose)), None)
         if level:
             data["skill_level"] = parse_skill(level.group(0))
     if start_given or hours_given:
@@ -605,75 +483,22 @@ def parse(text: str, *, today: date | None = None) -> ParsedOrder:
             data["visits"] = visits
         elif hours is not None:
             data["visits"] = [{"reserved_hours": hours}]
-    if result.submit is None and any(_ASKS_TO_SUBMIT.search(line) for line in reading.prose):
+    if result.submit is None and any(ASKS_TO_SUBMIT.search(line) for line in reading.prose):
         result.submit = True
     if "languages" not in data:
         spoken = [
             m.group("language") or m.group("language2") or m.group("language3")
             for line in reading.prose
-            for m in _SPEAKS.finditer(line)
+            for m in SPEAKS.finditer(line)
         ]
         if spoken:
             data["languages"] = parse_languages(" ".join(spoken)) or []
     if "reference" not in data:
-        said = next(filter(None, (_REFERENCE_SAID.search(line) for line in reading.prose)), None)
+        said = next(filter(None, (REFERENCE_SAID.search(line) for line in reading.prose)), None)
         if said:
             data["reference"] = (said.group("value") or said.group("ja")).rstrip(".。")
-    result.language = _written_in(reading)
+    result.language = written_in(reading)
     return result
-
-
-_KANA = re.compile(r"[\u3040-\u30ff]")
-_LATIN_LABEL = re.compile(r"^[\x20-\x7e]+$")
-# Words of English prose (a Japanese mail has kana instead): one weighs about three kana.
-_ENGLISH_WORD = re.compile(
-    r"\b(?:the|please|and|to|for|of|is|are|we|you|our|your|at|on|with|thanks|thank|regards|hi"
-    r"|hello|dear|would|could|need|needs|be|a|an|in|this|that|it|will|can|let|know|team|below"
-    r"|attached|best|us|me|if|have|has|any|by|from|as|there|here|kind|sincerely)\b",
-    re.IGNORECASE,
-)
-# "the PO number is PO-88123", "発注番号はACME-1です": a reference said in a sentence. Only a value
-# with a digit: "the PO number is still being approved" says none.
-_REFERENCE_SAID = re.compile(
-    r"\b(?:po|p\.o\.|purchase\s+order|order|ticket|case)(?:\s*(?:number|no\.?|#))?\s+(?:is|will\s+be)"
-    r"\s*[:：]?\s*(?P<value>[A-Za-z0-9][A-Za-z0-9_./-]*\d[A-Za-z0-9_./-]*)"
-    r"|(?:発注番号|注文番号|PO番号)は\s*[:：]?\s*(?P<ja>[A-Za-z0-9][A-Za-z0-9_./-]*\d[A-Za-z0-9_./-]*)",
-    re.IGNORECASE,
-)
-# "the engineer should speak English", "英語が話せる方": the language asked for, said in a sentence.
-_SPEAKS = re.compile(
-    r"(?<!n't )(?<!n’t )(?<!not )(?<!never )\bspeak(?:s|ing)?\s+(?:fluent\s+|good\s+)?(?P<language>english|japanese)\b"
-    r"|\b(?P<language2>english|japanese)[- ]speaking\b"
-    r"|(?P<language3>英語|日本語)(?:が|を)?(?:話せる|できる|対応可能|で対応|可)",
-    re.IGNORECASE,
-)
-_ASKS_TO_SUBMIT = re.compile(
-    r"\bplease\s+submit\b|\bsubmit\s+(?:it|this|the\s+(?:order|request))\b"
-    r"|\bgo\s+ahead\s+and\s+submit\b|(?:送信|提出|確定)(?:して|を|で)?(?:ください|下さい|お願い)",
-    re.IGNORECASE,
-)
-
-
-def _written_in(reading: _Reading) -> str | None:
-    """The mail's language from its prose, its labels and its free text; names, addresses and
-    other values say nothing (an English mail names a site in Tokyo)."""
-    japanese = english = 0
-    texts = list(reading.prose)
-    for entry in reading.entries:
-        if entry.key in ("work_description", "customer_notes"):
-            texts.extend(entry.lines)
-        if _KANA.search(entry.label) or re.search(r"[\u3400-\u9fff]", entry.label):
-            japanese += 0 if _ENGLISH_WORD.search(entry.label) or "/" in entry.label else 6
-        elif _LATIN_LABEL.match(entry.label):
-            english += 6
-    for text in texts:
-        japanese += len(_KANA.findall(text))
-        english += 3 * len(_ENGLISH_WORD.findall(text))
-    if japanese >= 2 * english and japanese:
-        return "ja"
-    if english >= 2 * japanese and english:
-        return "en"
-    return None
 
 
 TEMPLATE_EN_JA = """\
