@@ -72,7 +72,7 @@ def test_expenses_are_charged_at_cost_and_taxed(alice, carol, ken, bill, ecorpon
         alice, carol, ken, start="2026-12-01T10:00:00+09:00", signed_off="2026-12-01T11:00:00+09:00"
     )
     visit = request.visits.get()
-    visit_expense_add(visit=visit, by=ken, description="Taxi", amount=3200)
+    visit_expense_add(visit=visit, by=carol, description="Taxi", amount=3200)
     clock.set_now(datetime(2026, 12, 2, 10, tzinfo=JST))
     invoice = services.invoice_issue(request=request, by=bill)
     assert invoice.lines.get(kind="expense").amount == 3200

@@ -19,6 +19,7 @@ from genba.dispatch import reassign
 from genba.dispatch import services as dispatch
 from genba.orders import services, visit_services
 from genba.orders.attachments import attachment_add
+from genba.orders.expenses import visit_expense_add
 from genba.orders.inputs import RequestIn
 from genba.orders.models import ServiceRequest, Visit
 from genba.orders.selectors import with_details
@@ -101,6 +102,9 @@ VISIT_CALLS = {
     "undo_step": lambda v, u, w: visit_services.visit_undo_step(visit=v, by=u, reason=REASON),
     "notes": lambda v, u, w: visit_note_add(visit=v, by=u, text="Disk 3 replaced."),
     "photos": lambda v, u, w: visit_services.visit_photo_add(visit=v, by=u, upload=_png()),
+    "add_expense": lambda v, u, w: visit_expense_add(
+        visit=v, by=u, description="Taxi from Shin-Osaka", amount=2400, receipt=_png()
+    ),
 }
 
 

@@ -10,11 +10,20 @@ from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
 from genba.billing.calendar import due_date
-from genba.billing.models import DocumentKind, Invoice, InvoiceLine, IssuerProfile, NumberSequence
+from genba.billing.models import (
+    DocumentKind,
+    Invoice,
+    InvoiceLine,
+    IssuerProfile,
+    NumberSequence,
+    office_problems,
+)
 from genba.billing.selectors import invoice_deadline
 from genba.core import audit, clock
 from genba.core.errors import FieldProblem, TransitionRefused, ValidationFailed
-from genba.core.transitions import move, require_role
+from genba.core.phones import normalize_phone
+from genba.core.transitions import lock, move, require_role
+from genba.orders.actions import expenses_pending
 from genba.orders.models import RequestStatus, ServiceRequest
 from genba.orders.pricing_bridge import quote_for
 
@@ -101,6 +110,13 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
             )
             % {"number": open_invoice.number},
             code="already_invoiced",
+        )
+    if expenses_pending(request):
+        # An issued invoice never changes: it waits for the coordinator's decision on every
+        # expense rather than leave one out for good (docs/pricing.md).
+        raise TransitionRefused(
+            _("An expense of this request awaits a coordinator's approval: decide it first."),
+            code="expenses_pending",
         )
     quote = quote_for(request, estimate=False)
     now = clock.now()
@@ -239,3 +255,66 @@ def credit_note_issue(*, invoice: Invoice, by, reason: str) -> Invoice:
         data={"number": note.number, "credits": original.number},
     )
     return note
+
+
+def _audit_value(value):
+    # Times and lists go into the audit row as JSON-friendly values.
+    if isinstance(value, (bool, int, str, type(None))):
+        return value
+    if isinstance(value, list):
+        return [_audit_value(v) for v in value]
+    return str(value)
+
+
+@transaction.atomic
+def provider_contact_update(*, by, changes: dict) -> IssuerProfile:
+    """Set the provider's numbers and office hours (IssuerProfile.CONTACT_FIELDS) for billing or
+    an admin. Phones are stored in E.164. Only what differs is saved and audited (old → new); a
+    value the model refuses is a ValidationFailed naming the field, and nothing is saved."""
+    require_role(by, Role.BILLING, Role.ADMIN)
+    refused = sorted(set(changes) - set(IssuerProfile.CONTACT_FIELDS))
+    if refused:
+        raise ValidationFailed(
+            _("These fields cannot be changed here."),
+            problems=[
+                FieldProblem(name, _("Not a contact setting."), "unknown") for name in refused
+            ],
+        )
+    first = IssuerProfile.objects.order_by("pk").first()
+    if first is None:
+        raise TransitionRefused(
+            _(
+                "Set up the issuer profile (name, registration number, bank) in the back office first."
+            )
+        )
+    profile = lock(IssuerProfile, first.pk)
+    cleaned = dict(changes)
+    for name in ("phone", "urgent_phone"):
+        if name in cleaned:
+            raw = (cleaned[name] or "").strip()
+            cleaned[name] = normalize_phone(raw) or raw  # a bad number is named by the check below
+    if "office_days" in cleaned:
+        cleaned["office_days"] = sorted({int(d) for d in cleaned["office_days"] or []})
+    if "office_hours_note" in cleaned:
+        cleaned["office_hours_note"] = (cleaned["office_hours_note"] or "").strip()
+    diff = {}
+    for name, value in cleaned.items():
+        before = getattr(profile, name)
+        if before != value:
+            diff[name] = [_audit_value(before), _audit_value(value)]
+            setattr(profile, name, value)
+    problems = office_problems(profile)
+    if not (profile.phone or "").strip():
+        problems["phone"] = str(_("The office phone is printed on every invoice: give one."))
+    if problems:
+        raise ValidationFailed(
+            _("The contact details were not saved."),
+            problems=[
+                FieldProblem(field, message, "invalid") for field, message in problems.items()
+            ],
+        )
+    if not diff:
+        return profile
+    profile.save(update_fields=list(diff))
+    audit.record(actor=by, obj=profile, action="provider_contact.updated", data={"changes": diff})
+    return profile

@@ -39,6 +39,10 @@ def new_attachment_id() -> str:
     return new_public_id("att")
 
 
+def new_expense_id() -> str:
+    return new_public_id("exp")
+
+
 def new_org_id() -> str:
     return new_public_id("org")
 

@@ -21,11 +21,12 @@ from genba.orders.models import (
     CLOSED_STATUSES,
     EDITABLE_STATUSES,
     VISIT_END_STATUSES,
+    ExpenseStatus,
     RequestStatus,
     VisitStatus,
 )
 
-__all__ = ["VISIT_END_STATUSES", "allowed_actions", "visit_actions"]
+__all__ = ["VISIT_END_STATUSES", "allowed_actions", "expense_actions", "visit_actions"]
 
 R = RequestStatus
 V = VisitStatus
@@ -67,6 +68,17 @@ UNDO_TO = {V.EN_ROUTE: V.RELEASED, V.ON_SITE: V.EN_ROUTE, V.WORKING: V.ON_SITE}
 # What was billed gains no notes or photos afterwards.
 NOTES_CLOSED_REQUESTS = CLOSED_STATUSES | {R.INVOICED}
 
+# --- expenses ---------------------------------------------------------------------------------
+# An expense is recorded, approved, rejected or removed while the request's bill is open: from
+# submission until the invoice (docs/pricing.md). A cancellation that is charged stays open until
+# its invoice (a non-refundable ticket is billed with it); a draft is the customer's alone.
+EXPENSES_CLOSED_REQUESTS = (CLOSED_STATUSES | {R.INVOICED, R.DRAFT}) - {R.CANCELLED}
+E = ExpenseStatus
+APPROVABLE_EXPENSES = {E.PENDING}
+# A coordinator may take back an approval (a mistaken amount) until the invoice.
+REJECTABLE_EXPENSES = {E.PENDING, E.APPROVED}
+REMOVABLE_EXPENSES = {E.PENDING}
+
 REQUEST_ACTIONS = (
     "edit",
     "submit",
@@ -94,7 +106,10 @@ VISIT_ACTIONS = (
     "undo_step",
     "notes",
     "photos",
+    "add_expense",
 )
+# On one expense (orders.expenses): what `expense_actions` may list.
+EXPENSE_ACTIONS = ("approve", "reject", "remove")
 
 
 def en_route_opens_at(visit, policy) -> datetime | None:
@@ -145,6 +160,31 @@ def _invoiceable(request) -> bool:
     return False
 
 
+def expenses_open(request) -> bool:
+    """Expenses of the request may still be added, approved, rejected or removed: its bill is
+    not written yet. A charged cancellation stays open until its invoice (one query, remembered
+    on the request object)."""
+    if request.status in EXPENSES_CLOSED_REQUESTS:
+        return False
+    if request.status != R.CANCELLED:
+        return True
+    if not request.cancellation_charged:
+        return False
+    cached = getattr(request, "_expenses_open", None)
+    if cached is None:
+        cached = request._expenses_open = _invoiceable(request)
+    return cached
+
+
+def expenses_pending(request) -> bool:
+    """An expense awaits a coordinator's decision: the invoice waits for it (docs/pricing.md)."""
+    from genba.orders.models import VisitExpense
+
+    return VisitExpense.objects.filter(
+        visit__request_id=request.pk, status=ExpenseStatus.PENDING
+    ).exists()
+
+
 def allowed_actions(request, user, *, findings=None) -> set[str]:
     """The actions on the request itself that `user` may take now (rulebook §3, §7)."""
     if user is None or not user.is_active:
@@ -191,7 +231,11 @@ def allowed_actions(request, user, *, findings=None) -> set[str]:
         # files to it (photos, the customer's drawn signature) while it is open.
         actions.add("attach")
     if user.role in BILLERS:
-        if status in (R.COMPLETED, R.INVOICED, R.CANCELLED) and _invoiceable(request):
+        if (
+            status in (R.COMPLETED, R.INVOICED, R.CANCELLED)
+            and _invoiceable(request)
+            and not expenses_pending(request)
+        ):
             actions.add("issue_invoice")
         if status in PAYABLE:
             actions.add("mark_paid")
@@ -234,4 +278,27 @@ def visit_actions(visit, user, *, now: datetime | None = None) -> set[str]:
         actions.add("undo_step")
     if field_actor and status != V.CANCELLED and request_status not in NOTES_CLOSED_REQUESTS:
         actions.update({"notes", "photos"})
+    if field_actor and expenses_open(request):
+        actions.add("add_expense")
+    return actions
+
+
+def expense_actions(expense, user, *, visit=None) -> set[str]:
+    """The actions on one expense that `user` may take now. `visit` (or `expense.visit`) must
+    have its request and assigned engineers at hand."""
+    if user is None or not user.is_active:
+        return set()
+    visit = visit or expense.visit
+    if not expenses_open(visit.request):
+        return set()
+    staff = user.role in STAFF
+    actions: set[str] = set()
+    if staff and expense.status in APPROVABLE_EXPENSES:
+        actions.add("approve")
+    if staff and expense.status in REJECTABLE_EXPENSES:
+        actions.add("reject")
+    if expense.status in REMOVABLE_EXPENSES and (
+        staff or (expense.recorded_by_id == user.pk and _on_visit(user, visit))
+    ):
+        actions.add("remove")
     return actions

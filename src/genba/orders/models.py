@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import SkillLevel
 from genba.core import clock
-from genba.core.ids import new_attachment_id, new_request_id, new_visit_id
+from genba.core.ids import new_attachment_id, new_expense_id, new_request_id, new_visit_id
 
 
 class RequestStatus(models.TextChoices):
@@ -262,9 +262,23 @@ class Attachment(models.Model):
         return self.request.organization
 
 
-class VisitExpense(models.Model):
-    """Train tickets, hotel, parts: charged at cost whatever the outcome (rulebook §5.5)."""
+class ExpenseStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
 
+
+def _receipt_path(instance: VisitExpense, filename: str) -> str:
+    # As attachments: the stored name carries no user input.
+    return f"receipts/{instance.visit.public_id}/{instance.public_id}"
+
+
+class VisitExpense(models.Model):
+    """Train tickets, hotel, parts: charged at cost whatever the outcome (rulebook §5.5), once a
+    coordinator has approved them (orders.expenses; docs/pricing.md). Only approved ones are
+    priced."""
+
+    public_id = models.CharField(max_length=40, unique=True, default=new_expense_id, editable=False)
     visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="expenses")
     description = models.CharField(max_length=200)
     amount = models.PositiveIntegerField(help_text="yen, tax excluded")
@@ -272,9 +286,28 @@ class VisitExpense(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=clock.now, editable=False)
+    status = models.CharField(
+        max_length=20, choices=ExpenseStatus.choices, default=ExpenseStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    # The receipt: private storage, served only to the provider's staff and the engineer who added
+    # it (rulebook §7); never to the customer.
+    receipt = models.FileField(upload_to=_receipt_path, max_length=200, blank=True)
+    receipt_name = models.CharField(max_length=255, blank=True)
+    receipt_content_type = models.CharField(max_length=100, blank=True)
+    receipt_size = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("expense")
         ordering = ["visit", "recorded_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.description} ¥{self.amount:,}"
+
+    @property
+    def organization(self):
+        return self.visit.request.organization

@@ -9,7 +9,14 @@ from __future__ import annotations
 from django.utils.translation import get_language
 
 from genba.core.errors import FieldProblem, ValidationFailed
-from genba.orders.models import RequestStatus, ServiceRequest, Visit, VisitExpense, VisitStatus
+from genba.orders.models import (
+    ExpenseStatus,
+    RequestStatus,
+    ServiceRequest,
+    Visit,
+    VisitExpense,
+    VisitStatus,
+)
 from genba.pricing.engine import TAX_TREATMENTS, Expense, PricingError, Quote, VisitInput, price
 from genba.pricing.policy import PolicyError, PricingPolicy
 
@@ -65,12 +72,12 @@ def _outcome(visit: Visit, request: ServiceRequest) -> tuple[str, object]:
 
 
 def load_visits(request: ServiceRequest) -> tuple[list[Visit], dict[int, list]]:
-    """The request's visits and their expenses, in two plain queries (runs once per invoice)."""
+    """The request's visits and their approved expenses, in two plain queries (runs once per
+    invoice). A pending or rejected expense is never priced (docs/pricing.md)."""
     visits = list(Visit.objects.filter(request=request).order_by("position", "id"))
     expenses: dict[int, list] = {visit.pk: [] for visit in visits}
-    for expense in VisitExpense.objects.filter(visit__request=request).order_by(
-        "recorded_at", "id"
-    ):
+    approved = VisitExpense.objects.filter(visit__request=request, status=ExpenseStatus.APPROVED)
+    for expense in approved.order_by("recorded_at", "id"):
         expenses[expense.visit_id].append(expense)
     return visits, expenses
 

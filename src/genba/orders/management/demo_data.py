@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from genba.accounts.models import Role
 from genba.billing.services import invoice_issue
@@ -20,7 +20,12 @@ ISSUER = {
     "postal_code": "100-0005",
     "address": "1-1-1 Marunouchi, Chiyoda-ku, Tokyo",
     "address_ja": "東京都千代田区丸の内1-1-1",
-    "phone": "+81 3-1234-5000",
+    "phone": "+81312345000",  # the office phone (E.164, as the settings page stores it)
+    "urgent_phone": "+819012345678",  # the urgent line, outside office hours
+    "office_days": [0, 1, 2, 3, 4],
+    "office_opens": time(9, 0),  # Asia/Tokyo
+    "office_closes": time(18, 0),
+    "office_hours_note": "closed on national holidays and 29 Dec–3 Jan",
     "email": "billing@genba.example",
     "bank_name": "みずほ銀行 (Mizuho Bank)",
     "bank_branch": "丸の内 (Marunouchi)",
@@ -250,9 +255,10 @@ def build_requests(users: dict, *, now: datetime) -> int:
         with at(start + timedelta(minutes=10)):
             visit_services.visit_start_work(visit=visit, by=engineer)
             if request.site.prefecture in ("Osaka", "大阪府"):
+                # The coordinator books the travel: recorded approved (docs/pricing.md).
                 visit_expense_add(
                     visit=visit,
-                    by=engineer,
+                    by=coord,
                     description="Shinkansen Tokyo–Shin-Osaka (return)",
                     amount=29440,
                 )
