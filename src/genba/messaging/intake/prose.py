@@ -16,7 +16,7 @@ from genba.messaging.intake.problems import WEEKDAYS_EN, WEEKDAYS_JA, Problem
 from genba.messaging.intake.values import TOKYO, DateReading
 
 if TYPE_CHECKING:
-    from genba.messaging.intake.template import Reading
+    from genba.messaging.intake.entries import Reading
 
 
 _KANA = re.compile(r"[\u3040-\u30ff]")
