@@ -138,6 +138,10 @@ VISIT_CALLS = {
     "photos": lambda a, r, v, p: a.client.post(
         f"/api/v1/visits/{v.public_id}/photos", {"file": _png()}
     ),
+    "add_expense": lambda a, r, v, p: a.client.post(
+        f"/api/v1/visits/{v.public_id}/expenses",
+        {"description": "Taxi", "amount": "2400", "receipt": _png("receipt.png")},
+    ),
 }
 
 
@@ -286,7 +290,7 @@ def test_a_proposal_offers_the_customer_its_answer_and_the_coordinator_its_withd
     )
     assert _actions(carol_api, request) == (
         ["attach", "cancel", "decline", "record_call", "withdraw"],
-        ["notes", "photos"],
+        ["add_expense", "notes", "photos"],
     )
     # Not yet his: the engineer is only proposed.
     assert ken_api.get(f"requests/{request.public_id}").status_code == 404
@@ -299,11 +303,20 @@ def test_on_the_day_the_engineer_is_offered_his_first_step(
 
     assert _actions(ken_api, request) == (
         ["attach"],
-        ["en_route", "no_access", "notes", "photos"],
+        ["add_expense", "en_route", "no_access", "notes", "photos"],
     )
     assert _actions(carol_api, request) == (
         ["attach", "cancel", "record_call"],
-        ["cancel", "en_route", "no_access", "notes", "photos", "reassign", "reschedule"],
+        [
+            "add_expense",
+            "cancel",
+            "en_route",
+            "no_access",
+            "notes",
+            "photos",
+            "reassign",
+            "reschedule",
+        ],
     )
     assert _actions(alice_api, request) == (["attach", "cancel"], [])
 

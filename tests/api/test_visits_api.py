@@ -72,7 +72,7 @@ def test_an_engineer_lists_his_visits_with_what_the_job_needs(ken_api, job):
     assert item["request"]["equipment"][0]["serial"] == "SN-9"
     assert item["request"]["work_description"] == request.work_description
     # A week before the visit: the day's steps are not open yet, notes and photos are.
-    assert item["actions"] == ["notes", "photos"]
+    assert item["actions"] == ["add_expense", "notes", "photos"]
 
 
 def test_an_engineer_does_not_see_a_colleagues_visit(ken_api, alice, carol, other, job):
@@ -114,6 +114,7 @@ def test_a_coordinator_sees_every_visit(carol_api, job):
     _, visit = job
     assert [v["id"] for v in carol_api.get("visits").json()["items"]] == [visit.public_id]
     assert carol_api.get(f"visits/{visit.public_id}").json()["actions"] == [
+        "add_expense",
         "cancel",
         "notes",
         "photos",
@@ -190,7 +191,7 @@ def test_the_day_step_by_step_to_sign_off(ken_api, job):
     body = ken_api.post(f"{url}/en-route").json()
     assert (body["status"], body["actions"]) == (
         "en_route",
-        ["arrive", "no_access", "notes", "photos"],
+        ["add_expense", "arrive", "no_access", "notes", "photos"],
     )
     assert body["en_route_at"] == "2026-12-08T00:20:00Z"
     assert reload(request).status == RequestStatus.IN_PROGRESS
@@ -199,7 +200,11 @@ def test_the_day_step_by_step_to_sign_off(ken_api, job):
     assert ken_api.post(f"{url}/arrive").json()["status"] == "on_site"
     body = ken_api.post(f"{url}/start-work").json()
     assert body["status"] == "working"
-    assert body["actions"] == ["notes", "photos"]  # sign-off opens at the scheduled start
+    assert body["actions"] == [
+        "add_expense",
+        "notes",
+        "photos",
+    ]  # sign-off opens at the scheduled start
 
     clock.set_now(VISIT_START + timedelta(hours=2))
     assert "sign_off" in ken_api.get(url).json()["actions"]
@@ -274,7 +279,8 @@ def test_no_note_or_photo_on_a_cancelled_visit(ken_api, carol, job):
     request, visit = job
     visit_services.visit_cancel(visit=visit, by=carol, reason="Not needed")
 
-    assert ken_api.get(f"visits/{visit.public_id}").json()["actions"] == []
+    # An expense still counts (a ticket that cannot be refunded); notes and photos no longer.
+    assert ken_api.get(f"visits/{visit.public_id}").json()["actions"] == ["add_expense"]
     note = problem(ken_api.post(f"visits/{visit.public_id}/notes", {"text": "Late note"}), 409)
     assert note["code"] == "state"
     assert problem(photo(ken_api, visit.public_id), 409)["code"] == "state"

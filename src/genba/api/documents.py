@@ -282,3 +282,42 @@ def visit_document(visit, *, user) -> dict:
             **_work(request),
         },
     }
+
+
+def expense_document(expense, *, user) -> dict:
+    """One expense as `user` may read it (orders.expense_reads): a customer's copy carries no
+    receipt and no names; `actions` are orders.actions.expense_actions."""
+    from genba.orders.actions import expense_actions
+    from genba.orders.expense_reads import PROVIDER_READERS, sees_receipt
+
+    visit = expense.visit
+    provider_side = user.role in PROVIDER_READERS or user.role == Role.ENGINEER
+    receipt = None
+    if sees_receipt(user, expense):
+        receipt = {
+            "name": expense.receipt_name,
+            "content_type": expense.receipt_content_type,
+            "size": expense.receipt_size,
+            "download_url": reverse(
+                "api-1.0.0:expense_receipt",
+                kwargs={"visit_id": visit.public_id, "expense_id": expense.public_id},
+            ),
+        }
+
+    def name(person):
+        return (person.get_full_name() or person.email) if person and provider_side else ""
+
+    return {
+        "id": expense.public_id,
+        "visit": visit.public_id,
+        "description": expense.description,
+        "amount": expense.amount,
+        "status": expense.status,
+        "recorded_by": name(expense.recorded_by),
+        "recorded_at": expense.recorded_at,
+        "decided_by": name(expense.decided_by),
+        "decided_at": expense.decided_at,
+        "rejection_reason": expense.rejection_reason if provider_side else "",
+        "receipt": receipt,
+        "actions": sorted(expense_actions(expense, user, visit=visit)),
+    }

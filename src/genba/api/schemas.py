@@ -67,7 +67,8 @@ class VisitOut(Schema):
     signed_off_by_name: str
     ended_reason: str
     # What the caller may do on this visit now (orders.actions.visit_actions), sorted: reassign,
-    # reschedule, cancel, en_route, arrive, start_work, no_access, sign_off, undo_step, notes, photos.
+    # reschedule, cancel, en_route, arrive, start_work, no_access, sign_off, undo_step, notes, photos,
+    # add_expense.
     actions: list[str]
 
 

@@ -21,13 +21,19 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, File, Query, Router, Schema
+from ninja import Body, File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 from pydantic import Field
 
 from genba.accounts.models import Role
 from genba.api import idempotency
-from genba.api.documents import attachment_document, request_detail_document, visit_document
+from genba.api.documents import (
+    attachment_document,
+    expense_document,
+    request_detail_document,
+    visit_document,
+)
 from genba.api.problems import refusals
 from genba.api.schemas import (
     AttachmentOut,
@@ -49,7 +55,7 @@ from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch.models import EngineerProfile
 from genba.dispatch.reassign import visit_reassign, visit_reschedule
-from genba.orders import selectors, visit_services
+from genba.orders import expense_reads, expenses, selectors, visit_services
 from genba.orders.actions import STAFF
 from genba.orders.models import Visit, VisitStatus
 from genba.orders.visit_notes import NOTE_MAX_CHARS, visit_note_add
@@ -263,6 +269,152 @@ def add_photo(request, visit_id: str, file: File[UploadedFile]):
         return attachment_document(visit.request, photo)
 
     return idempotency.run(request, request.auth, create)
+
+
+# --- expenses -----------------------------------------------------------------------------------
+# Scope (orders.expense_reads): coordinators, admins and billing see every expense; an engineer the
+# ones he or she recorded on an assigned visit; a customer its visits' approved ones, without
+# receipts. Outside that: 404.
+
+
+class ReceiptOut(Schema):
+    name: str
+    content_type: str
+    size: int
+    download_url: str
+
+
+class ExpenseOut(Schema):
+    id: str
+    visit: str
+    description: str
+    amount: int = Field(description="whole yen, tax excluded (taxed with the invoice)")
+    status: Literal["pending", "approved", "rejected"]
+    recorded_by: str
+    recorded_at: datetime
+    decided_by: str
+    decided_at: datetime | None
+    rejection_reason: str
+    receipt: ReceiptOut | None
+    # What the caller may do on this expense now (orders.actions.expense_actions), sorted:
+    # approve, reject, remove.
+    actions: list[str]
+
+
+def _expense_answer(request, visit_id: str, expense_id: str) -> dict:
+    visit = expense_reads.get_expense_visit(request.auth, visit_id)
+    expense = expense_reads.get_expense(request.auth, visit, expense_id)
+    return expense_document(expense, user=request.auth)
+
+
+@router.get(
+    "/visits/{visit_id}/expenses",
+    response=list[ExpenseOut],
+    tags=["expenses"],
+    summary="A visit's expenses (customers: the approved ones)",
+    openapi_extra=refusals(404),
+)
+def list_expenses(request, visit_id: str):
+    visit = expense_reads.get_expense_visit(request.auth, visit_id)
+    return [
+        expense_document(e, user=request.auth)
+        for e in expense_reads.list_expenses(request.auth, visit)
+    ]
+
+
+@router.post(
+    "/visits/{visit_id}/expenses",
+    response={201: ExpenseOut},
+    tags=["expenses"],
+    summary=(
+        "Record an expense (multipart: description, amount in yen, receipt; an engineer's is "
+        "pending and needs its receipt, a coordinator's is approved at once; honours "
+        "Idempotency-Key)"
+    ),
+    openapi_extra=refusals(400, 403, 404, 409, 413, 422),
+)
+def add_expense(
+    request,
+    visit_id: str,
+    description: Form[str],
+    amount: Form[int],
+    receipt: File[UploadedFile | None] = None,
+):
+    visit = _visit(request, visit_id)
+
+    def create():
+        expense = expenses.visit_expense_add(
+            visit=visit,
+            by=request.auth,
+            description=description,
+            amount=amount,
+            receipt=receipt,
+        )
+        return _expense_answer(request, visit_id, expense.public_id)
+
+    return idempotency.run(request, request.auth, create)
+
+
+def _decide(request, visit_id: str, expense_id: str, service, **kwargs) -> dict:
+    visit = expense_reads.get_expense_visit(request.auth, visit_id)
+    service(
+        expense=expense_reads.get_expense(request.auth, visit, expense_id),
+        by=request.auth,
+        **kwargs,
+    )
+    return _expense_answer(request, visit_id, expense_id)
+
+
+@router.post(
+    "/visits/{visit_id}/expenses/{expense_id}/approve",
+    response=ExpenseOut,
+    tags=["expenses"],
+    summary="Approve an expense: it is billed at cost (coordinators)",
+    openapi_extra=refusals(403, 404, 409),
+)
+def approve_expense(request, visit_id: str, expense_id: str):
+    return _decide(request, visit_id, expense_id, expenses.visit_expense_approve)
+
+
+@router.post(
+    "/visits/{visit_id}/expenses/{expense_id}/reject",
+    response=ExpenseOut,
+    tags=["expenses"],
+    summary="Reject an expense, or take back an approval before the invoice (reason required)",
+    openapi_extra=refusals(403, 404, 409, body=True),
+)
+def reject_expense(request, visit_id: str, expense_id: str, data: ReasonIn):
+    return _decide(request, visit_id, expense_id, expenses.visit_expense_reject, reason=data.reason)
+
+
+@router.delete(
+    "/visits/{visit_id}/expenses/{expense_id}",
+    response={204: None},
+    tags=["expenses"],
+    summary="Remove a pending expense (who recorded it, or a coordinator)",
+    openapi_extra=refusals(403, 404, 409),
+)
+def remove_expense(request, visit_id: str, expense_id: str):
+    visit = expense_reads.get_expense_visit(request.auth, visit_id)
+    expenses.visit_expense_remove(
+        expense=expense_reads.get_expense(request.auth, visit, expense_id), by=request.auth
+    )
+    return Status(204, None)
+
+
+@router.get(
+    "/visits/{visit_id}/expenses/{expense_id}/receipt",
+    url_name="expense_receipt",
+    response={200: None},
+    tags=["expenses"],
+    summary="The expense's receipt (the provider's staff and the engineer who added it)",
+    openapi_extra=refusals(404),
+)
+def expense_receipt(request, visit_id: str, expense_id: str):
+    visit = expense_reads.get_expense_visit(request.auth, visit_id)
+    return expense_reads.receipt_response(
+        expense_reads.get_receipt(request.auth, visit, expense_id)
+    )
 
 
 # --- the coordinator's changes to a visit -------------------------------------------------------
