@@ -11,5 +11,6 @@ urlpatterns = [
     path("r/<str:public_id>/", views.request_link, name="request-link"),
     path("portal/", include("genba.web.portal.urls")),
     path("console/", include("genba.web.console.urls")),
+    path("console/", include("genba.web.console.urls_expenses")),
     path("field/", include("genba.web.field.urls")),
 ]

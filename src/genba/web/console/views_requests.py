@@ -22,6 +22,7 @@ from genba.orders.models import Visit
 from genba.orders.pricing_bridge import quote_for
 from genba.pricing.document import plain as plain_decimal
 from genba.web.access import role_required
+from genba.web.console.expenses import expense_context
 from genba.web.console.forms import (
     LOCAL_FORMAT,
     AskInfoForm,
@@ -191,6 +192,7 @@ def _page(request, sr, *, forms=None, status=200):
         "cancel_form": forms.get("cancel") or OptionalReasonForm(prefix="cancel"),
         "withdraw_form": forms.get("withdraw") or OptionalReasonForm(prefix="withdraw"),
         "proposal_form": forms.get("propose") or ProposalForm(candidates=available + unavailable),
+        **expense_context(sr, request.user, forms.get("expense")),
     }
     return render(request, "console/request.html", context, status=status)
 
