@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from genba.orders.attachments import attachment_add
+from genba.orders.expenses import visit_expense_add
 from genba.orders.models import AttachmentKind
 from tests.web.field.conftest import at
 
@@ -87,11 +89,19 @@ def test_visit_page_reads_in_a_fixed_number_of_queries(
     ken, client_as, visit, django_assert_num_queries
 ):
     _add_files(visit, ken, n=3)
+    for n in range(3):
+        visit_expense_add(
+            visit=visit,
+            by=ken,
+            description=f"Taxi {n}",
+            amount=1000,
+            receipt=SimpleUploadedFile("taxi.png", PNG, content_type="image/png"),
+        )
     client = client_as(ken)
     client.get(f"/field/visits/{visit.public_id}/")
     # session, user, organization (top bar), the visit with request, site and contacts; then one
-    # query each for engineers, equipment, items, paperwork and files.
-    with django_assert_num_queries(9):
+    # query each for engineers, equipment, items, paperwork, files and his expenses.
+    with django_assert_num_queries(10):
         page = client.get(f"/field/visits/{visit.public_id}/").content.decode()
     assert page.count("instructions-") == 3
 

@@ -11,6 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from genba.core.bounds import (
+    MAX_YEN,
     OutOfBounds,
     check_recorded,
     multi_line_validator,
@@ -37,6 +38,28 @@ class PhotoForm(forms.Form):
         label=_("Photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
         help_text=_("JPEG or PNG. Opens the camera on a phone."),
+    )
+
+
+class ExpenseForm(forms.Form):
+    """An expense paid on the job (taxi, parking, a part): pending until a coordinator approves."""
+
+    description = forms.CharField(
+        label=_("What for"),
+        max_length=200,
+        validators=[single_line_validator(200)],
+        help_text=_("E.g. taxi Shin-Osaka station to the site."),
+    )
+    amount = forms.IntegerField(
+        label=_("Amount (yen)"),
+        min_value=1,
+        max_value=MAX_YEN,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "step": "1"}),
+    )
+    receipt = forms.FileField(
+        label=_("Receipt photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+        help_text=_("Opens the camera on a phone. A PDF is accepted too."),
     )
 
 

@@ -15,5 +15,16 @@ urlpatterns = [
         views_visit.attachment_download,
         name="attachment",
     ),
+    path("visits/<str:public_id>/expenses/", views_visit.visit_expense, name="expense"),
+    path(
+        "visits/<str:public_id>/expenses/<str:expense_id>/remove/",
+        views_visit.expense_remove,
+        name="expense-remove",
+    ),
+    path(
+        "visits/<str:public_id>/expenses/<str:expense_id>/receipt/",
+        views_visit.expense_receipt,
+        name="expense-receipt",
+    ),
     path("visits/<str:public_id>/step/<slug:step>/", views_visit.visit_step, name="step"),
 ]

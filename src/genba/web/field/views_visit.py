@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -15,12 +16,13 @@ from genba.accounts.models import Role
 from genba.core import clock
 from genba.core.clock import JST
 from genba.core.errors import GenbaError, ValidationFailed
-from genba.orders import actions, visit_services
+from genba.orders import actions, expense_reads, visit_services
+from genba.orders.expenses import visit_expense_add, visit_expense_remove
 from genba.orders.visit_notes import visit_note_add
 from genba.web.access import role_required
 from genba.web.errors import attach_problems
 from genba.web.field import selectors
-from genba.web.field.forms import NoAccessForm, NoteForm, PhotoForm
+from genba.web.field.forms import ExpenseForm, NoAccessForm, NoteForm, PhotoForm
 
 # The steps a button may ask for: the URL's slug, the action name in `visit_actions`, the service,
 # and the message once it is recorded.
@@ -75,7 +77,17 @@ def _refused(request, visit, error):
     return redirect("field:visit", public_id=visit.public_id)
 
 
-def _page(request, visit, *, note_form=None, photo_form=None, no_access_form=None, status=200):
+def _page(
+    request,
+    visit,
+    *,
+    note_form=None,
+    photo_form=None,
+    no_access_form=None,
+    expense_form=None,
+    status=200,
+):
+    expenses = expense_reads.list_expenses(request.user, visit)
     context = {
         "visit": visit,
         "req": visit.request,
@@ -85,6 +97,11 @@ def _page(request, visit, *, note_form=None, photo_form=None, no_access_form=Non
         "note_form": note_form or NoteForm(),
         "photo_form": photo_form or PhotoForm(),
         "no_access_form": no_access_form or NoAccessForm(),
+        "expense_form": expense_form or ExpenseForm(),
+        # The engineer's own expenses with their status and whether each may still be removed.
+        "expenses": [
+            (e, "remove" in actions.expense_actions(e, request.user, visit=visit)) for e in expenses
+        ],
         "nav": "visit",
     }
     return render(request, "field/visit.html", context, status=status)
@@ -169,6 +186,55 @@ def visit_photo(request, public_id):
             messages.success(request, _("Photo added to the request."))
             return redirect("field:visit", public_id=visit.public_id)
     return _page(request, selectors.get_visit_for(request.user, public_id), photo_form=form)
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def visit_expense(request, public_id):
+    visit = selectors.get_visit_for(request.user, public_id, details=False)
+    form = ExpenseForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            visit_expense_add(
+                visit=visit,
+                by=request.user,
+                description=form.cleaned_data["description"],
+                amount=form.cleaned_data["amount"],
+                receipt=form.cleaned_data["receipt"],
+            )
+        except ValidationFailed as error:
+            attach_problems(form, error)
+        except GenbaError as error:
+            return _refused(request, visit, error)
+        else:
+            messages.success(request, _("Expense sent for approval."))
+            return redirect(reverse("field:visit", args=[visit.public_id]) + "#expenses")
+    return _page(
+        request, selectors.get_visit_for(request.user, public_id), expense_form=form, status=422
+    )
+
+
+@role_required(Role.ENGINEER)
+@require_POST
+def expense_remove(request, public_id, expense_id):
+    visit = expense_reads.get_expense_visit(request.user, public_id)
+    expense = expense_reads.get_expense(request.user, visit, expense_id)
+    try:
+        visit_expense_remove(expense=expense, by=request.user)
+    except GenbaError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Expense removed."))
+    return redirect(reverse("field:visit", args=[visit.public_id]) + "#expenses")
+
+
+@role_required(Role.ENGINEER)
+@require_GET
+def expense_receipt(request, public_id, expense_id):
+    visit = expense_reads.get_expense_visit(request.user, public_id)
+    return expense_reads.receipt_response(
+        expense_reads.get_receipt(request.user, visit, expense_id)
+    )
 
 
 @role_required(Role.ENGINEER)
