@@ -18,6 +18,13 @@ class IssuerProfileAdmin(RoleAccess, AuditedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not IssuerProfile.objects.exists()
 
+    def get_readonly_fields(self, request, obj=None):
+        # The numbers and office hours have their page (console → Billing → Our numbers), with
+        # its checks and the audited diff: one way in once the profile exists.
+        if obj is None:
+            return ()
+        return IssuerProfile.CONTACT_FIELDS
+
     def has_delete_permission(self, request, obj=None):
         return False
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from genba.billing.registration import normalize_registration_number
 from genba.core import clock
 from genba.core.ids import new_invoice_id
+from genba.core.provider import display_phone
 
 
 class AccountType(models.TextChoices):
@@ -32,7 +33,9 @@ class IssuerProfile(models.Model):
     postal_code = models.CharField(max_length=10)
     address = models.CharField(max_length=300)
     address_ja = models.CharField(max_length=300)
-    phone = models.CharField(max_length=30)
+    phone = models.CharField(
+        max_length=30, help_text=_("Office phone: on invoices, findings, e-mails and the portal")
+    )
     email = models.EmailField()
     bank_name = models.CharField(max_length=100)
     bank_branch = models.CharField(max_length=100)
@@ -41,6 +44,31 @@ class IssuerProfile(models.Model):
     )
     account_number = models.CharField(max_length=20)
     account_holder = models.CharField(max_length=100, help_text=_("as registered, in katakana"))
+    # The provider's numbers for customers (issue 13 item 6; core.provider). Not printed on
+    # invoices, so not part of the snapshot.
+    urgent_phone = models.CharField(
+        max_length=30, blank=True, help_text=_("Urgent line, called outside office hours")
+    )
+    office_days = models.JSONField(
+        default=list,
+        blank=True,
+        help_text=_("Weekdays the office is open: 0 = Monday … 6 = Sunday"),
+    )
+    office_opens = models.TimeField(null=True, blank=True, help_text=_("Japan time (Asia/Tokyo)"))
+    office_closes = models.TimeField(null=True, blank=True, help_text=_("Japan time (Asia/Tokyo)"))
+    office_hours_note = models.CharField(
+        max_length=200, blank=True, help_text=_("e.g. closed on national holidays")
+    )
+
+    CONTACT_FIELDS = (
+        "phone",
+        "urgent_phone",
+        "office_days",
+        "office_opens",
+        "office_closes",
+        "office_hours_note",
+    )
+    _NOT_PRINTED = frozenset(CONTACT_FIELDS) - {"phone"}
 
     class Meta:
         verbose_name = _("issuer profile")
@@ -59,12 +87,53 @@ class IssuerProfile(models.Model):
                 }
             )
         self.registration_number = number
+        problems = office_problems(self)
+        if problems:
+            raise ValidationError(problems)
 
     def snapshot(self) -> dict:
-        names = [f.name for f in self._meta.concrete_fields if f.name != "id"]
+        names = [
+            f.name
+            for f in self._meta.concrete_fields
+            if f.name != "id" and f.name not in self._NOT_PRINTED
+        ]
         data = {name: getattr(self, name) for name in names}
         data["account_type_label"] = self.get_account_type_display()
+        data["phone"] = display_phone(self.phone)  # E.164 as stored, printed as people read it
         return data
+
+
+def office_problems(profile) -> dict[str, str]:
+    """What is wrong with the provider's numbers and office hours, by field (empty when nothing).
+
+    Phones must be numbers we can dial (core.phones: with a country code, or Japanese); the office
+    phone may stay blank only on a profile that has no invoice details yet (never on a saved one:
+    the field is required). Hours are whole: days, an opening and a closing time, opening first."""
+    from genba.core.phones import normalize_phone
+
+    problems: dict[str, str] = {}
+    for name in ("phone", "urgent_phone"):
+        value = (getattr(profile, name) or "").strip()
+        if value and normalize_phone(value) is None:
+            problems[name] = str(
+                _(
+                    "Not a phone number we can call: give it with its country code (+81 3-1234-5678)."
+                )
+            )
+    days = profile.office_days if profile.office_days is not None else []  # JSON null: none
+    if not isinstance(days, list) or any(
+        not isinstance(d, int) or isinstance(d, bool) or not 0 <= d <= 6 for d in days
+    ):
+        problems["office_days"] = str(_("Weekdays are numbers from 0 (Monday) to 6 (Sunday)."))
+    opens, closes = profile.office_opens, profile.office_closes
+    if (opens is None) != (closes is None):
+        field = "office_closes" if closes is None else "office_opens"
+        problems[field] = str(_("Give both the opening and the closing time, or neither."))
+    elif opens is not None and closes is not None and opens >= closes:
+        problems["office_closes"] = str(_("The office must close after it opens."))
+    elif opens is not None and not days and "office_days" not in problems:
+        problems["office_days"] = str(_("Choose the days the office is open."))
+    return problems
 
 
 class DocumentKind(models.TextChoices):

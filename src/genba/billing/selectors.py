@@ -10,6 +10,7 @@ from django.http import Http404
 from genba.accounts.models import Role
 from genba.billing.models import DocumentKind, Invoice
 from genba.core import clock
+from genba.core.provider import ProviderContact
 from genba.orders.models import RequestStatus, ServiceRequest
 
 
@@ -70,3 +71,25 @@ def billing_queue() -> list[dict]:
         )
     rows.sort(key=lambda r: (r["deadline_at"] is None, r["deadline_at"] or r["completed_at"]))
     return rows
+
+
+def provider_contact() -> ProviderContact:
+    """The provider's numbers and office hours (core.provider), read from its one profile: the one
+    place findings, e-mails, the portal and the proposal take them from. A missing or blank
+    profile gives an empty `ProviderContact`, whose sentences are empty (never "None")."""
+    from genba.billing.models import IssuerProfile
+
+    profile = IssuerProfile.objects.order_by("pk").first()
+    if profile is None:
+        return ProviderContact()
+    days = profile.office_days if isinstance(profile.office_days, list) else []
+    return ProviderContact(
+        name_en=profile.legal_name or "",
+        name_ja=profile.legal_name_ja or "",
+        office_phone=profile.phone or "",
+        urgent_phone=profile.urgent_phone or "",
+        office_days=tuple(d for d in days if isinstance(d, int) and 0 <= d <= 6),
+        office_opens=profile.office_opens,
+        office_closes=profile.office_closes,
+        office_note=profile.office_hours_note or "",
+    )

@@ -30,6 +30,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from genba.accounts.models import Role, User
+from genba.billing.selectors import provider_contact
 from genba.core.clock import JST
 from genba.core.models import AuditEvent
 from genba.messaging import recipients as who
@@ -189,8 +190,15 @@ def send(
     sent = 0
     to = list(to)
     roles = _roles(to)
+    provider = None  # read once, when a customer-side recipient is met
     for recipient in to:
         language = _language(recipient)
+        role = roles.get(recipient.email.lower())
+        # The customer's side (its users, the remote engineer, the local contact) gets the
+        # provider's numbers in the signature (issue 13 item 6); staff do not need them.
+        customer_side = role in (None, Role.CUSTOMER)
+        if customer_side and provider is None:
+            provider = provider_contact()
         unique = f"{key}:{recipient.email}"
         if Notification.objects.filter(key=unique).exists():
             continue
@@ -201,8 +209,9 @@ def send(
                 recipient,
                 request,
                 attachments,
-                url=_url(roles.get(recipient.email.lower()), request, visit=visit, invoice=invoice),
+                url=_url(role, request, visit=visit, invoice=invoice),
                 values=values,
+                signature=provider.signature(language) if customer_side and provider else "",
             )
             message.send()
         except Exception as exc:
@@ -229,7 +238,9 @@ def send(
     return sent
 
 
-def _message(kind, language, recipient, request, attachments, *, url, values) -> EmailMessage:
+def _message(
+    kind, language, recipient, request, attachments, *, url, values, signature: str = ""
+) -> EmailMessage:
     subject, body = TEXTS[kind][language]
     files = list(attachments(recipient) if callable(attachments) else attachments)
     fields = {
@@ -244,7 +255,7 @@ def _message(kind, language, recipient, request, attachments, *, url, values) ->
         fields["calendar"] = _calendar_note(files, language)
     message = email_message(
         subject.format(**fields),
-        body.format(**fields),
+        body.format(**fields).rstrip("\n") + signature,
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
     )

@@ -32,6 +32,9 @@ Choices where the rulebook is silent (kept here so the docs can quote them):
 - Only the rulebook's three map-link prefixes are accepted (case-insensitive, with something after the
   prefix and no whitespace); "https://www.google.com/maps?q=..." is refused.
 - A work description is measured in characters after trimming (Japanese text counts one per character).
+- `request.start.short_notice` and `request.urgent.call_required` name the number to call and the
+  office hours when the provider's numbers are given (`provider`, core.provider.ProviderContact):
+  the office in its hours, the urgent line outside them. Without numbers they say "please call us".
 - The remote engineer's messenger handles count when non-blank: they cannot be validated offline.
 - Two findings are not rows of the §2 table: they say that a stored value cannot be read at all
   (`READ_CODES`; issue 11: one bad row must not take a list down). `request.start.out_of_range` is
@@ -58,6 +61,7 @@ from genba.core.prefectures import (
     normalize_prefecture,
     prefecture_by_name,
 )
+from genba.core.provider import ProviderContact
 from genba.orders.facts import (
     ContractFacts,
     CoverageRule,
@@ -192,12 +196,15 @@ def check(
     contract: ContractFacts | None,
     *,
     now: datetime,
+    provider: ProviderContact | None = None,
 ) -> list[Finding]:
+    """`provider`: the provider's numbers, said in the findings that ask for a call (None: none)."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("now must be an aware datetime")
     out = _Findings()
-    _check_request(out, request, policy, contract)
-    _check_visits(out, request, policy, now)
+    call = _call(provider)
+    _check_request(out, request, policy, contract, call)
+    _check_visits(out, request, policy, now, call)
     _check_site(out, request, policy)
     _check_contacts(out, request, policy)
     return sorted(out, key=lambda f: (_RANK[f.code], _natural(f.field)))
@@ -263,11 +270,22 @@ def _stored(moment: datetime) -> str:
     return f"{moment.isoformat(sep=' ', timespec='minutes')} {moment.tzname() or ''}".strip()
 
 
+def _call(provider: ProviderContact | None) -> dict[str, str]:
+    """The values of a ":call" variant (which number, when), or {} without a number to call."""
+    if provider is None or provider.is_blank:
+        return {}
+    return {"call_en": provider.call("en"), "call_ja": provider.call("ja")}
+
+
 # --- the request itself ------------------------------------------------------------------------------
 
 
 def _check_request(
-    out: _Findings, request: RequestFacts, policy: PolicyRules, contract: ContractFacts | None
+    out: _Findings,
+    request: RequestFacts,
+    policy: PolicyRules,
+    contract: ContractFacts | None,
+    call: dict[str, str],
 ) -> None:
     if _blank(request.reference):
         required = policy.reference_required_before_release
@@ -319,7 +337,8 @@ def _check_request(
     if level == "entry" and request.remote_engineer is None and not request.has_work_instructions:
         out.add("request.assistance.required", ERROR, "remote_engineer")
     if request.urgency == 4 and not request.call_recorded:
-        out.add("request.urgent.call_required", ERROR, "urgency")
+        variant = "call" if call else ""
+        out.add("request.urgent.call_required", ERROR, "urgency", variant, **call)
     retainer = contract is not None and contract.kind == "retainer" and contract.active
     if request.sla_requested and not retainer:
         out.add("request.sla.no_retainer", WARNING, "sla_requested")
@@ -352,7 +371,11 @@ def _is_standard(item: str, standard: list[tuple[tuple[str, ...], tuple[str, ...
 
 
 def _check_visits(
-    out: _Findings, request: RequestFacts, policy: PolicyRules, now: datetime
+    out: _Findings,
+    request: RequestFacts,
+    policy: PolicyRules,
+    now: datetime,
+    call: dict[str, str],
 ) -> None:
     if not request.visits:
         out.add("request.start.missing", ERROR, "visits", "none")
@@ -428,6 +451,8 @@ def _check_visits(
                 "request.start.short_notice",
                 ERROR,
                 f"{at}.scheduled_start",
+                "call" if call else "",
+                **call,
                 n=n,
                 start=_when(local),
                 lead=policy.min_lead_hours,

@@ -67,6 +67,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "Visit {n} starts at {start}, less than {lead_en} from now. Please call us to confirm the visit; this is cleared once the call is recorded.",
         "訪問{n}の開始日時（{start}）まで{lead}時間を切っています。お電話で手配内容をご確認ください。通話が記録されると解消されます。",
     ),
+    # With the provider's numbers (core.provider.ProviderContact.call): which number, and when.
+    "request.start.short_notice:call": (
+        "Visit {n} starts at {start}, less than {lead_en} from now. Please call us to confirm the visit: {call_en}. This is cleared once the call is recorded.",
+        "訪問{n}の開始日時（{start}）まで{lead}時間を切っています。お電話（{call_ja}）で手配内容をご確認ください。通話が記録されると解消されます。",
+    ),
     "request.start.after_hours": (
         "Part of visit {n}'s reserved time ({start} to {end}) is outside business hours ({business_en}); the after-hours rate applies to that part.",
         "訪問{n}の予約時間（{start}〜{end}）の一部が営業時間外です（営業時間：{business_ja}）。営業時間外の部分には時間外料金が適用されます。",
@@ -130,6 +135,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "request.urgent.call_required": (
         "An immediate visit (urgency 4) must be confirmed by phone. Please call us; this is cleared once the call is recorded.",
         "緊急訪問（緊急度4）はお電話での確認が必要です。お電話ください。通話が記録されると解消されます。",
+    ),
+    "request.urgent.call_required:call": (
+        "An immediate visit (urgency 4) must be confirmed by phone. Please call us: {call_en}. This is cleared once the call is recorded.",
+        "緊急訪問（緊急度4）はお電話での確認が必要です。お電話ください（{call_ja}）。通話が記録されると解消されます。",
     ),
     "request.sla.no_retainer": (
         "An SLA was requested, but there is no active retainer contract, so the SLA is not guaranteed (we still track the visit against its targets). Please contact us about a retainer contract.",

@@ -24,7 +24,7 @@ from genba.orders.facts import (
 from genba.orders.inputs import ContactIn, RequestIn
 from genba.orders.models import AttachmentKind, ServiceRequest
 from genba.orders.pricing_bridge import STORED_VALUE_ERRORS, contract_rates, pricing_policy
-from genba.orders.selectors import policy_rules, site_facts
+from genba.orders.selectors import policy_rules, provider_contact, site_facts
 from genba.pricing.engine import PricingError, Quote, VisitInput, price
 
 
@@ -147,6 +147,7 @@ def request_preview(*, by, data: RequestIn, request: ServiceRequest | None = Non
             policy_rules(policy),
             ContractFacts(kind=contract.kind, active=contract.active),
             now=clock.now(),
+            provider=provider_contact(),
         )
     except STORED_VALUE_ERRORS:
         # A policy row edited into values the check cannot read: say so, never a 500.

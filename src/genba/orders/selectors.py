@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from genba.accounts.models import Role
+from genba.billing.selectors import provider_contact
 from genba.contracts.models import Policy
 from genba.core import clock
 from genba.dispatch.models import Proposal
@@ -27,6 +28,7 @@ from genba.orders.models import AttachmentKind, ServiceRequest, Visit
 
 logger = logging.getLogger(__name__)
 _TERMS_KEY = "pricing_terms"
+_PROVIDER_KEY = "provider_contact"
 
 # Everything a request page or API document shows, fetched in a fixed number of queries.
 DETAIL_PREFETCH = (
@@ -190,11 +192,15 @@ def request_findings(
         if request.policy_id not in rules:
             rules[request.policy_id] = policy_rules(request.policy)
         contract = request.contract
+        # The provider's numbers, read once per list like the policies (a key no policy id takes).
+        if _PROVIDER_KEY not in rules:
+            rules[_PROVIDER_KEY] = provider_contact()  # type: ignore[index]
         findings = completeness.check(
             request_facts(request),
             rules[request.policy_id],
             ContractFacts(kind=contract.kind, active=contract.active),
             now=clock.now(),
+            provider=rules[_PROVIDER_KEY],  # type: ignore[index,arg-type]
         )
     except pricing_bridge.STORED_VALUE_ERRORS:
         logger.warning(

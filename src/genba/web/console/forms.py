@@ -20,6 +20,7 @@ from genba.core.bounds import (
     single_line_validator,
 )
 from genba.core.clock import JST
+from genba.core.phones import normalize_phone
 from genba.core.prefectures import normalize_prefecture
 from genba.web.console.selectors import INBOX_STATUSES, SORTS
 
@@ -317,3 +318,71 @@ class AreaForm(forms.Form):
         if name is None:
             raise forms.ValidationError(_("Not a Japanese prefecture."))
         return name
+
+
+class ProviderContactForm(forms.Form):
+    """The provider's numbers and office hours (billing.services.provider_contact_update decides)."""
+
+    WEEKDAYS = [
+        (0, _("Monday")),
+        (1, _("Tuesday")),
+        (2, _("Wednesday")),
+        (3, _("Thursday")),
+        (4, _("Friday")),
+        (5, _("Saturday")),
+        (6, _("Sunday")),
+    ]
+
+    phone = forms.CharField(
+        label=_("Office phone"),
+        max_length=30,
+        validators=[single_line_validator(30)],
+        help_text=_("With its country code, e.g. +81 3-1234-5678. Also printed on invoices."),
+    )
+    urgent_phone = forms.CharField(
+        label=_("Urgent line"),
+        required=False,
+        max_length=30,
+        validators=[single_line_validator(30)],
+        help_text=_("Called outside office hours, e.g. for a visit at short notice."),
+    )
+    office_days = forms.TypedMultipleChoiceField(
+        label=_("Office days"),
+        required=False,
+        choices=WEEKDAYS,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    office_opens = forms.TimeField(
+        label=_("Office opens (JST)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    office_closes = forms.TimeField(
+        label=_("Office closes (JST)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    office_hours_note = forms.CharField(
+        label=_("Note on office hours"),
+        required=False,
+        max_length=200,
+        validators=[single_line_validator(200)],
+        help_text=_("e.g. closed on national holidays"),
+    )
+
+    def clean_phone(self):
+        return self._phone("phone")
+
+    def clean_urgent_phone(self):
+        return self._phone("urgent_phone")
+
+    def _phone(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and normalize_phone(value) is None:
+            raise forms.ValidationError(
+                _(
+                    "Not a phone number we can call: give it with its country code (+81 3-1234-5678)."
+                )
+            )
+        return value

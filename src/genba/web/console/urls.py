@@ -34,6 +34,7 @@ urlpatterns = [
     path(R + "invoice/", views_billing.invoice_issue, name="invoice-issue"),
     path("billing/", views_billing.billing, name="billing"),
     path("billing/export.csv", views_billing.export_csv, name="export-csv"),
+    path("billing/contact/", views_billing.provider_contact, name="provider-contact"),
     path("invoices/<str:public_id>/", views_billing.invoice_detail, name="invoice"),
     path("invoices/<str:public_id>/pdf/", views_billing.invoice_pdf, name="invoice-pdf"),
     path("invoices/<str:public_id>/credit-note/", views_billing.credit_note, name="credit-note"),

@@ -7,20 +7,21 @@ from django.contrib import messages
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from genba.accounts.models import Role
 from genba.billing import selectors, services
 from genba.billing.exports import invoices_csv
-from genba.billing.models import Invoice, InvoiceLine
+from genba.billing.models import Invoice, InvoiceLine, IssuerProfile
 from genba.billing.pdf import render_invoice_pdf
 from genba.core.errors import GenbaError
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus
 from genba.orders.selectors import get_request_for
 from genba.web.access import role_required
-from genba.web.console.forms import CreditNoteForm
+from genba.web.console.forms import CreditNoteForm, ProviderContactForm
 from genba.web.errors import attach_problems
 
 ISSUERS = (Role.BILLING, Role.ADMIN)
@@ -154,3 +155,45 @@ def export_csv(request):
     name = year if year.isdigit() else "all"
     response["Content-Disposition"] = f'attachment; filename="invoices-{name}.csv"'
     return response
+
+
+@role_required(*ISSUERS)
+def provider_contact(request):
+    """The provider's numbers and office hours: what findings, e-mails and the portal tell customers
+    to call (issue 13 item 6). The rest of the issuer profile stays in the back office."""
+    profile = IssuerProfile.objects.order_by("pk").first()
+    if request.method != "POST":
+        initial = (
+            {name: getattr(profile, name) for name in IssuerProfile.CONTACT_FIELDS}
+            if profile
+            else {}
+        )
+        form = ProviderContactForm(initial=initial)
+        return _contact_page(request, form, profile)
+    form = ProviderContactForm(request.POST)
+    if form.is_valid():
+        try:
+            services.provider_contact_update(by=request.user, changes=form.cleaned_data)
+        except GenbaError as error:
+            attach_problems(form, error)
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The contact details were saved."))
+            return redirect("console:provider-contact")
+    return _contact_page(request, form, profile, status=422)
+
+
+def _contact_page(request, form, profile, *, status=200):
+    contact = selectors.provider_contact()
+    return render(
+        request,
+        "console/provider_contact.html",
+        {
+            "form": form,
+            "profile": profile,
+            "contact": contact,
+            "shown": contact.lines("ja" if get_language().startswith("ja") else "en"),
+            "nav": "billing",
+        },
+        status=status,
+    )
