@@ -84,6 +84,11 @@ class Policy(models.Model):
     default_engineers = models.PositiveSmallIntegerField(default=1)
     standard_equipment = models.JSONField(default=list, blank=True)
     photo_id_retention_days = models.PositiveIntegerField(default=90)
+    # Issue 13. A change the customer asks for this close to the start charges as a cancellation
+    # after approval (0: never).
+    late_change_hours = models.PositiveIntegerField(default=24)
+    # Travel time charged per hour of travel, on top of travel expenses at cost (None: not charged).
+    travel_time_rate = models.PositiveIntegerField(null=True, blank=True, help_text="yen per hour")
 
     objects = PolicyManager()
 

@@ -16,6 +16,8 @@ class CoverageZone(models.Model):
     travel_required = models.BooleanField(
         default=False, help_text=_("Visits here need travel and accommodation booked.")
     )
+    # Issue 13. A flat travel fee per visit to this zone, instead of travel time (None: none).
+    travel_flat_fee = models.PositiveIntegerField(null=True, blank=True, help_text="yen per visit")
 
     class Meta:
         ordering = ["policy", "code"]
