@@ -146,3 +146,22 @@ def test_the_list_reads_in_a_fixed_number_of_queries(carol_api, ken_api, visit):
     with CaptureQueriesContext(connection) as five:
         assert len(carol_api.get(f"visits/{visit.public_id}/expenses").json()) == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_the_billing_queue_warns_of_pending_expenses(bill_api, alice, carol, ken):
+    from datetime import timedelta
+
+    from genba.core import clock
+    from genba.orders import visit_services
+    from tests.billing.helpers import issuer
+    from tests.orders.helpers import VISIT_START, on_site
+
+    issuer()
+    request, visit = on_site(alice, carol, ken)
+    visit_expense_add(visit=visit, by=ken, description="Taxi", amount=2400, receipt=png("taxi.png"))
+    clock.set_now(VISIT_START + timedelta(hours=2))
+    visit_services.visit_sign_off(visit=visit, by=alice, signer_name="Alice")
+    [row] = bill_api.get("invoices/queue").json()
+    assert (row["request_id"], row["expenses_pending"]) == (request.public_id, 1)
+    refused = problem(bill_api.post("invoices", {"request_id": request.public_id}), 409)
+    assert refused["code"] == "expenses_pending"

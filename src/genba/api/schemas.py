@@ -262,6 +262,8 @@ class QueueRowOut(Schema):
     completed_at: datetime | None
     deadline_at: datetime | None
     late: bool
+    # Expenses awaiting a coordinator's approval: the invoice is refused until there are none.
+    expenses_pending: int = 0
 
 
 class EngineerOut2(Schema):
