@@ -145,10 +145,8 @@ def export_csv(request, filters: Query[InvoiceFilters]):
 )
 def billing_queue(request):
     require_role(request.auth, "billing", "admin")
-    queue = selectors.billing_queue()
-    pending = pending_expense_counts([row["request"].pk for row in queue])
     rows = []
-    for row in queue:
+    for row in selectors.billing_queue():
         local = _in(ZoneInfo(row["request"].policy.time_zone))
         rows.append(
             {
@@ -158,25 +156,10 @@ def billing_queue(request):
                 "completed_at": local(row["completed_at"]),
                 "deadline_at": local(row["deadline_at"]),
                 "late": row["late"],
-                "expenses_pending": pending.get(row["request"].pk, 0),
+                "expenses_pending": row["expenses_pending"],
             }
         )
     return rows
-
-
-def pending_expense_counts(request_pks) -> dict[int, int]:
-    """Expenses awaiting a coordinator's approval per request, in one query: the invoice waits for
-    them (docs/pricing.md)."""
-    from django.db.models import Count
-
-    from genba.orders.models import ExpenseStatus, VisitExpense
-
-    found = (
-        VisitExpense.objects.filter(visit__request_id__in=request_pks, status=ExpenseStatus.PENDING)
-        .values("visit__request_id")
-        .annotate(n=Count("id"))
-    )
-    return {row["visit__request_id"]: row["n"] for row in found}
 
 
 @router.post(

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from genba.accounts.models import Role
 from genba.billing.models import DocumentKind, Invoice
 from genba.core import clock
 from genba.core.provider import ProviderContact
-from genba.orders.models import RequestStatus, ServiceRequest
+from genba.orders.models import ExpenseStatus, RequestStatus, ServiceRequest, VisitExpense
 
 
 def invoices_visible_to(user) -> QuerySet[Invoice]:
@@ -48,12 +48,21 @@ def billing_queue() -> list[dict]:
     invoiced = Invoice.objects.filter(
         request=OuterRef("pk"), kind=DocumentKind.INVOICE, credit_note__isnull=True
     )
+    # Expenses awaiting a coordinator's approval hold the invoice (docs/pricing.md): counted here.
+    pending = (
+        VisitExpense.objects.filter(visit__request=OuterRef("pk"), status=ExpenseStatus.PENDING)
+        .order_by()
+        .values("visit__request")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     waiting = (
         ServiceRequest.objects.filter(
             Q(status=RequestStatus.COMPLETED)
             | Q(status=RequestStatus.CANCELLED, cancellation_charged=True)
         )
         .exclude(Exists(invoiced))
+        .annotate(expenses_pending=Subquery(pending, output_field=IntegerField()))
         .select_related("organization", "policy")
         .order_by("completed_at", "closed_at", "id")
     )
@@ -67,6 +76,7 @@ def billing_queue() -> list[dict]:
                 "completed_at": done,
                 "deadline_at": deadline,
                 "late": deadline is not None and now > deadline,
+                "expenses_pending": request.expenses_pending or 0,
             }
         )
     rows.sort(key=lambda r: (r["deadline_at"] is None, r["deadline_at"] or r["completed_at"]))

@@ -121,3 +121,30 @@ def test_the_expense_list_takes_a_fixed_number_of_queries(client_as, carol, ken,
         response = client.get(path(sr))
     assert len(response.context["expense_rows"]) == 5
     assert len(five.captured_queries) == len(one.captured_queries)
+
+
+def test_the_billing_queue_warns_instead_of_offering_the_invoice(
+    client_as, alice, carol, ken, bill
+):
+    from datetime import timedelta
+
+    from genba.core import clock
+    from genba.orders import visit_services
+    from genba.orders.expenses import visit_expense_approve
+    from tests.billing.helpers import issuer
+    from tests.orders.helpers import VISIT_START, on_site
+
+    issuer()
+    request, visit = on_site(alice, carol, ken)
+    expense = visit_expense_add(
+        visit=visit, by=ken, description="Taxi", amount=2400, receipt=receipt()
+    )
+    clock.set_now(VISIT_START + timedelta(hours=2))
+    visit_services.visit_sign_off(visit=visit, by=alice, signer_name="Alice")
+    client = client_as(bill)
+    html = page(client.get("/console/billing/"))
+    assert "1 expense awaits approval" in html
+    assert request.public_id in html and 'class="badge badge-late expenses-pending"' in html
+    visit_expense_approve(expense=expense, by=carol)
+    html = page(client.get("/console/billing/"))
+    assert "expenses-pending" not in html
