@@ -117,6 +117,13 @@ def _on_visit(op, body=None):
     return call
 
 
+def _profile_id(api):
+    from genba.dispatch.models import EngineerProfile
+
+    found = EngineerProfile.objects.filter(user=api.user).values_list("public_id", flat=True)
+    return found.first() or "eng_none000000000"
+
+
 def _step(op, body=None):
     return lambda a, r, v, p: a.post(f"visits/{v.public_id}/{op}", body)
 
@@ -127,6 +134,15 @@ VISIT_CALLS = {
         {"engineer_ids": [p["_other_engineer_id"]], "reason": REASON},
     ),
     "reschedule": _on_visit("reschedule", {"scheduled_start": LATER, "reason": REASON}),
+    "add_engineer": lambda a, r, v, p: a.post(
+        f"requests/{r.public_id}/visits/{v.public_id}/engineers",
+        {"engineer_id": p["_other_engineer_id"], "reason": REASON},
+    ),
+    "remove_engineer": lambda a, r, v, p: a.post(
+        f"requests/{r.public_id}/visits/{v.public_id}/engineers/{_profile_id(p['engineer'])}"
+        "/remove",
+        {"reason": REASON},
+    ),
     "cancel": _on_visit("cancel", {"reason": REASON}),
     "en_route": _step("en-route"),
     "arrive": _step("arrive"),
@@ -308,6 +324,7 @@ def test_on_the_day_the_engineer_is_offered_his_first_step(
     assert _actions(carol_api, request) == (
         ["attach", "cancel", "record_call"],
         [
+            "add_engineer",
             "add_expense",
             "cancel",
             "en_route",

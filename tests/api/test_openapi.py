@@ -38,6 +38,8 @@ PATHS = {
     "/api/v1/requests/{request_id}/decline",
     "/api/v1/requests/{request_id}/visits/{visit_id}/reassign",
     "/api/v1/requests/{request_id}/visits/{visit_id}/reschedule",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/engineers",
+    "/api/v1/requests/{request_id}/visits/{visit_id}/engineers/{engineer_id}/remove",
     "/api/v1/requests/{request_id}/visits/{visit_id}/cancel",
     "/api/v1/requests/{request_id}/visits/{visit_id}/undo-step",
     "/api/v1/visits",

@@ -91,6 +91,12 @@ VISIT_CALLS = {
     "reschedule": lambda v, u, w: reassign.visit_reschedule(
         visit=v, scheduled_start=getattr(w, "later", LATER), by=u, reason=REASON
     ),
+    "add_engineer": lambda v, u, w: reassign.visit_engineer_add(
+        visit=v, engineer=w.other_engineer, by=u, reason=REASON
+    ),
+    "remove_engineer": lambda v, u, w: reassign.visit_engineer_remove(
+        visit=v, engineer=w.engineer, by=u, reason=REASON
+    ),
     "cancel": lambda v, u, w: visit_services.visit_cancel(visit=v, by=u, reason=REASON),
     "en_route": lambda v, u, w: visit_services.visit_en_route(visit=v, by=u),
     "arrive": lambda v, u, w: visit_services.visit_arrive(visit=v, by=u),

@@ -84,7 +84,14 @@ PEOPLE = (
 # busy, on leave or already on the visit, the new time taken or past, and an engineer proposed
 # may be confirmed elsewhere before the customer approves. Offered, they may still be refused for
 # that (BookingConflict, or a ValidationFailed / "same" naming the argument).
-ARGUMENT_DEPENDENT = {"request.propose", "request.approve", "visit.reassign", "visit.reschedule"}
+ARGUMENT_DEPENDENT = {
+    "request.propose",
+    "request.approve",
+    "visit.reassign",
+    "visit.reschedule",
+    "visit.add_engineer",
+    "visit.remove_engineer",
+}
 # The main path: order to payment.
 FORWARD = {
     "submit",

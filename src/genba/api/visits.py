@@ -54,7 +54,12 @@ from genba.core.bounds import (
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch.models import EngineerProfile
-from genba.dispatch.reassign import visit_reassign, visit_reschedule
+from genba.dispatch.reassign import (
+    visit_engineer_add,
+    visit_engineer_remove,
+    visit_reassign,
+    visit_reschedule,
+)
 from genba.orders import expense_reads, expenses, selectors, visit_services
 from genba.orders.actions import STAFF
 from genba.orders.models import Visit, VisitStatus
@@ -486,6 +491,64 @@ def reschedule(request, request_id: str, visit_id: str, data: RescheduleIn):
         reserved_hours=data.reserved_hours,
         by=request.auth,
         reason=data.reason,
+    )
+    return _request_answer(request, request_id)
+
+
+class EngineerAddIn(Schema):
+    engineer_id: str = Field(max_length=40, description="an engineer id as in /engineers")
+    reason: ReasonText = ""
+
+
+class EngineerRemoveIn(Schema):
+    reason: ReasonText = ""
+
+
+def _engineer(engineer_id: str):
+    profile = EngineerProfile.objects.select_related("user").filter(public_id=engineer_id).first()
+    if profile is None:
+        raise ValidationFailed(
+            _("Unknown engineer."),
+            problems=[FieldProblem("engineer_id", _("Unknown engineer id."), "unknown")],
+        )
+    return profile.user
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/engineers",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Add an engineer to an approved visit (the request's crew size grows by one)",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def add_engineer(request, request_id: str, visit_id: str, data: EngineerAddIn):
+    visit = _staff_visit(request, request_id, visit_id)
+    visit_engineer_add(
+        visit=visit, engineer=_engineer(data.engineer_id), by=request.auth, reason=data.reason
+    )
+    return _request_answer(request, request_id)
+
+
+@router.post(
+    "/requests/{request_id}/visits/{visit_id}/engineers/{engineer_id}/remove",
+    response=RequestDetailOut,
+    tags=["dispatch (coordinators)"],
+    summary="Remove an engineer from an approved visit (never the last one)",
+    openapi_extra=COORDINATOR_REFUSALS,
+)
+def remove_engineer(
+    request,
+    request_id: str,
+    visit_id: str,
+    engineer_id: str,
+    data: Body[EngineerRemoveIn | None] = None,
+):
+    visit = _staff_visit(request, request_id, visit_id)
+    visit_engineer_remove(
+        visit=visit,
+        engineer=_engineer(engineer_id),
+        by=request.auth,
+        reason=data.reason if data else "",
     )
     return _request_answer(request, request_id)
 

@@ -216,3 +216,115 @@ def visit_reschedule(
         organization=request.organization,
     )
     return visit
+
+
+# --- a bigger or smaller crew --------------------------------------------------------------------
+# The crew size is the request's (`request.engineers`: the estimate and the invoice price every
+# visit at it, rulebook §5.4), so an engineer is added to or removed from the request's one visit
+# still ahead; a request with several visits ahead is changed by reassigning (docs/lifecycle.md).
+# Both are announced as `reassigned` (data "change" says which), so the customer hears who comes
+# now with the updated invitation, the newcomer gets his or hers and the one removed a CANCEL
+# (messaging.notify._reassigned), each with the visit's SEQUENCE raised.
+MAX_ENGINEERS = actions.MAX_CREW
+
+
+def _only_visit_ahead(visit: Visit, request) -> None:
+    ahead = request.visits.filter(status__in=actions.CHANGEABLE_VISITS).exclude(pk=visit.pk)
+    if ahead.exists():
+        raise TransitionRefused(
+            _(
+                "The request has other visits ahead: the crew size is the request's, so change "
+                "the crew by reassigning each visit."
+            ),
+            code="several_visits",
+        )
+
+
+def _engineer_problem(message: str, code: str) -> ValidationFailed:
+    return ValidationFailed(message, problems=[FieldProblem("engineer_id", message, code)])
+
+
+def _set_crew_size(request, engineers: int) -> None:
+    type(request).objects.filter(pk=request.pk).update(engineers=engineers)
+    request.engineers = engineers
+
+
+@transaction.atomic
+def visit_engineer_add(*, visit: Visit, engineer, by, reason: str = "") -> Visit:
+    """One more engineer on an approved visit: the checks a proposal runs, a confirmed booking for
+    the visit's window, the request's crew size up by one, all in one transaction."""
+    visit, request = _lock_changeable(visit, by, action=_("add an engineer"))
+    if engineer is None or engineer.role != Role.ENGINEER or not engineer.is_active:
+        raise _engineer_problem(_("Only active engineers can be booked."), "role")
+    current = _confirmed(visit)
+    if any(b.engineer_id == engineer.pk for b in current):
+        raise _engineer_problem(
+            _("%(name)s is already on this visit.") % {"name": _name(engineer)}, "same"
+        )
+    if request.engineers + 1 > MAX_ENGINEERS:
+        raise _engineer_problem(
+            _("A visit has at most %(n)s engineers.") % {"n": MAX_ENGINEERS}, "count"
+        )
+    _only_visit_ahead(visit, request)
+    lock_engineers([b.engineer for b in current] + [engineer])
+    start, end = booking_window(visit, request.policy)
+    refuse_unfit(request, [engineer], windows=[(start, end)])
+    _refuse_overlaps([engineer], request, start, end)
+    (made,) = create_confirmed([engineer], visit=visit, start=start, end=end, by=by)
+    visit.assigned_engineers.add(engineer)
+    _set_crew_size(request, request.engineers + 1)
+    _raise_sequence(visit)
+    announce(
+        visit,
+        by=by,
+        action="reassigned",
+        reason=(reason or "").strip(),
+        data={
+            "change": "engineer_added",
+            "from": [],
+            "to": engineer.email,
+            "booking": made.public_id,
+            "engineers": request.engineers,
+        },
+        organization=request.organization,
+    )
+    return visit
+
+
+@transaction.atomic
+def visit_engineer_remove(*, visit: Visit, engineer, by, reason: str = "") -> Visit:
+    """One engineer fewer on an approved visit: the booking cancelled, the request's crew size down
+    by one; the last engineer is not removed (cancel the visit instead)."""
+    visit, request = _lock_changeable(visit, by, action=_("remove an engineer"))
+    current = _confirmed(visit)
+    booking = next(
+        (b for b in current if engineer is not None and b.engineer_id == engineer.pk), None
+    )
+    if booking is None:
+        raise _engineer_problem(_("This engineer is not on the visit."), "not_on_visit")
+    if len(current) <= 1 or request.engineers <= 1:
+        raise TransitionRefused(
+            _("The visit's last engineer cannot be removed: cancel the visit instead."),
+            code="last_engineer",
+        )
+    _only_visit_ahead(visit, request)
+    lock_engineers([b.engineer for b in current])
+    cancel_booking(booking, by=by, reason=reason)
+    visit.assigned_engineers.remove(engineer)
+    _set_crew_size(request, request.engineers - 1)
+    _raise_sequence(visit)
+    announce(
+        visit,
+        by=by,
+        action="reassigned",
+        reason=(reason or "").strip(),
+        data={
+            "change": "engineer_removed",
+            "from": engineer.email,
+            "to": [],
+            "cancelled_booking": booking.public_id,
+            "engineers": request.engineers,
+        },
+        organization=request.organization,
+    )
+    return visit

@@ -55,6 +55,9 @@ PAYABLE = {R.INVOICED}
 # approved (before approval, the customer edits the order and the coordinator proposes again).
 CHANGEABLE_VISITS = {V.PLANNED, V.RELEASED}
 CHANGEABLE_VISIT_REQUESTS = {R.APPROVED, R.RELEASED, R.IN_PROGRESS}
+# A crew grows or shrinks on the request's one visit ahead (the crew size is the request's), up to
+# this many engineers and never below one (dispatch.reassign.visit_engineer_add / _remove).
+MAX_CREW = 10
 # The engineer's steps, each from the one before it (arrival after "on my way").
 STEP_FROM = {
     "en_route": {V.RELEASED},
@@ -97,6 +100,8 @@ REQUEST_ACTIONS = (
 VISIT_ACTIONS = (
     "reassign",
     "reschedule",
+    "add_engineer",
+    "remove_engineer",
     "cancel",
     "en_route",
     "arrive",
@@ -254,6 +259,18 @@ def _on_visit(user, visit) -> bool:
     )
 
 
+def _crew_actions(visit, request) -> set[str]:
+    """add_engineer / remove_engineer: only on the request's one visit still ahead."""
+    if any(v.pk != visit.pk and v.status in CHANGEABLE_VISITS for v in request.visits.all()):
+        return set()
+    found = set()
+    if request.engineers < MAX_CREW:
+        found.add("add_engineer")
+    if request.engineers > 1 and len(visit.assigned_engineers.all()) > 1:
+        found.add("remove_engineer")
+    return found
+
+
 def visit_actions(visit, user, *, now: datetime | None = None) -> set[str]:
     """The actions on one visit that `user` may take now. `visit.request` is the request."""
     if user is None or not user.is_active:
@@ -266,6 +283,7 @@ def visit_actions(visit, user, *, now: datetime | None = None) -> set[str]:
     actions: set[str] = set()
     if staff and status in CHANGEABLE_VISITS and request_status in CHANGEABLE_VISIT_REQUESTS:
         actions.update({"reassign", "reschedule", "cancel"})
+        actions.update(_crew_actions(visit, request))
     if field_actor and request_status in RUNNING and step_is_due(visit, request.policy, now):
         actions.update(step for step, sources in STEP_FROM.items() if status in sources)
     if (
