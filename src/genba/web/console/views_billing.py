@@ -17,6 +17,7 @@ from genba.billing.exports import invoices_csv
 from genba.billing.models import Invoice, InvoiceLine, IssuerProfile
 from genba.billing.pdf import render_invoice_pdf
 from genba.core.errors import GenbaError
+from genba.core.provider import display_phone
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus
 from genba.orders.selectors import get_request_for
@@ -168,6 +169,9 @@ def provider_contact(request):
             if profile
             else {}
         )
+        for name in ("phone", "urgent_phone"):  # stored E.164, shown as people write it
+            if initial.get(name):
+                initial[name] = display_phone(initial[name])
         form = ProviderContactForm(initial=initial)
         return _contact_page(request, form, profile)
     form = ProviderContactForm(request.POST)
