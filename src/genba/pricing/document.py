@@ -38,9 +38,10 @@ from genba.pricing.policy import (
 
 _TOP_KEYS = ("policy", "policy_overrides", "rates", "tax_treatment", "visits")
 _VISIT_KEYS = frozenset(
-    "skill_level engineers scheduled_start reserved_hours outcome completed_at expenses".split()
+    "skill_level engineers scheduled_start reserved_hours outcome completed_at expenses travel".split()
 )
 _EXPENSE_KEYS = ("description", "amount")
+_TRAVEL_KEYS = ("expenses", "hours", "flat_fee")
 _INSTANT_EXAMPLE = "e.g. 2026-12-04T16:00:00+09:00"
 # A year of daily visits, and a page of receipts per visit: bounds on the work one document asks.
 MAX_VISITS = 366
@@ -221,6 +222,7 @@ def _visit(raw: Any, path: str, problems: list[str]) -> VisitInput | None:
     engineers = _optional(raw, "engineers", _engineers, path, problems)
     reserved = _optional(raw, "reserved_hours", _reserved_hours, path, problems)
     expenses = _expenses(raw.get("expenses"), f"{path}.expenses", problems)
+    travel, travel_hours, travel_fee = _travel(raw.get("travel"), f"{path}.travel", problems)
 
     if len(problems) > before:
         return None
@@ -232,7 +234,35 @@ def _visit(raw: Any, path: str, problems: list[str]) -> VisitInput | None:
         reserved_hours=reserved,
         completed_at=completed_at,
         expenses=expenses,
+        travel=travel,
+        travel_hours=travel_hours,
+        travel_fee=travel_fee,
     )
+
+
+def _travel(
+    raw: Any, path: str, problems: list[str]
+) -> tuple[tuple[Expense, ...], Decimal | None, int | None]:
+    """A visit's optional travel: {"expenses": [expected costs], "hours": travel hours per engineer
+    (priced at the policy's travel_time_rate), "flat_fee": the zone's fee per visit}."""
+    if raw is None:
+        return (), None, None
+    if not isinstance(raw, Mapping):
+        problems.append(f"{path}: must be an object with expenses, hours and/or flat_fee")
+        return (), None, None
+    problems.extend(f"{path}.{key}: unknown field" for key in raw if key not in _TRAVEL_KEYS)
+    items = _expenses(raw.get("expenses"), f"{path}.expenses", problems)
+    hours = _optional(raw, "hours", _travel_hours, path, problems)
+    fee = None
+    if raw.get("flat_fee") is not None:
+        fee = _yen(raw.get("flat_fee"))
+        if fee is None:
+            problems.append(f"{path}.flat_fee: {_yen_problem(raw.get('flat_fee'))}")
+    return items, hours, fee
+
+
+# Travel hours follow the rules of reserved hours, zero allowed (0 to 24, two decimals).
+_travel_hours = SETTINGS["minimum_hours"]
 
 
 def _optional(raw: Mapping[str, Any], key: str, coerce: Any, path: str, problems: list[str]) -> Any:
@@ -334,7 +364,7 @@ def quote_to_dict(quote: Quote) -> dict[str, Any]:
             "multiplier": plain(line.multiplier),
             "amount": line.amount,
         }
-        if line.kind == "expense":
+        if line.kind in ("expense", "travel"):
             item["description"] = line.description
         lines.append(item)
     return {
@@ -389,11 +419,10 @@ def format_table(quote: Quote) -> str:
     header = ("visit", "kind", "when (local)", "hours", "time", "OT", "rate", "×", "amount")
     rows = [header]
     for line in quote.lines:
-        if line.kind == "expense":
+        if line.kind in ("expense", "travel", "travel_fee"):
             blank = ("",) * 5
-            rows.append(
-                (str(line.visit), "expense", line.description, *blank, _yen_text(line.amount))
-            )
+            what = line.description or "flat fee"
+            rows.append((str(line.visit), line.kind, what, *blank, _yen_text(line.amount)))
             continue
         rows.append(
             (

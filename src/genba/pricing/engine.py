@@ -23,6 +23,10 @@ OUTCOMES = (
     "cancelled_before_approval",
 )
 TAX_TREATMENTS = ("standard", "exempt")
+# Line kinds of travel: expected costs at cost, travel time at the policy's rate, a zone's flat fee.
+TRAVEL_KINDS = ("travel", "travel_time", "travel_fee")
+# Outcomes whose travel time or flat fee is charged: the engineer went (or is expected to go).
+_TRAVELLED = ("planned", "completed", "no_access")
 STANDARD_TAX_RATE = Decimal("0.10")
 CURRENCY = "JPY"
 
@@ -62,6 +66,13 @@ class VisitInput:
     completed_at: datetime | None = None  # the sign-off; required when outcome is "completed"
     expenses: tuple[Expense, ...] = ()
     label: str = ""  # the caller's own name for the visit; not used by the price
+    # Travel (issue 13, docs/pricing.md "Travel"): the expected travel costs an estimate shows
+    # (at cost, kind "travel"), the hours each engineer travels (at the policy's travel_time_rate,
+    # kind "travel_time") and the site zone's flat fee per visit (kind "travel_fee"; it replaces
+    # travel time when both are given).
+    travel: tuple[Expense, ...] = ()
+    travel_hours: Decimal | None = None
+    travel_fee: int | None = None
 
 
 # --- outputs -------------------------------------------------------------------------------------
@@ -70,7 +81,7 @@ class VisitInput:
 @dataclass(frozen=True, slots=True)
 class Line:
     visit: int  # 1 for the first visit given to price(), 2 for the second, ...
-    kind: str  # "reservation", "overtime" or "expense"
+    kind: str  # "reservation", "overtime", "expense" or one of TRAVEL_KINDS
     start: datetime | None  # in the policy's zone; None for an expense
     end: datetime | None
     hours: (
@@ -103,8 +114,12 @@ class Quote:
 
     @property
     def business_amount(self) -> int:
-        """Yen of work lines in business hours (expenses excluded)."""
-        return sum(ln.amount for ln in self.lines if ln.kind != "expense" and not ln.after_hours)
+        """Yen of work lines in business hours (expenses and travel excluded)."""
+        return sum(
+            ln.amount
+            for ln in self.lines
+            if ln.kind in ("reservation", "overtime") and not ln.after_hours
+        )
 
     @property
     def after_hours_amount(self) -> int:
@@ -113,6 +128,11 @@ class Quote:
     @property
     def expenses_amount(self) -> int:
         return sum(ln.amount for ln in self.lines if ln.kind == "expense")
+
+    @property
+    def travel_amount(self) -> int:
+        """Yen of travel lines: expected costs, travel time and flat fees."""
+        return sum(ln.amount for ln in self.lines if ln.kind in TRAVEL_KINDS)
 
     @property
     def tax_amount(self) -> int:
@@ -137,7 +157,7 @@ def price(
     subtotal = sum(line.amount for line in lines)
     if tax_treatment == "standard":
         # The qualified-invoice rule: tax once per rate on the taxable total, rounded down; never
-        # per line. Every line (work and expenses) is taxable at the standard rate.
+        # per line. Every line (work, expenses and travel) is taxable at the standard rate.
         numerator, denominator = STANDARD_TAX_RATE.as_integer_ratio()
         tax = subtotal * numerator // denominator
         taxes: tuple[TaxLine, ...] = (TaxLine(STANDARD_TAX_RATE, subtotal, tax),)
@@ -204,17 +224,21 @@ def _price_visit(
                 )
 
     # §5.5: expenses are charged at cost whatever the outcome.
-    for position, expense in enumerate(visit.expenses):
+    _at_cost(number, "expense", visit.expenses, f"visits[{index}].expenses", out)
+    _price_travel(policy, rates, index, visit, out)
+
+
+def _at_cost(number: int, kind: str, items: Sequence[Expense], path: str, out: list[Line]) -> None:
+    for position, expense in enumerate(items):
         amount = expense.amount
         if type(amount) is not int or amount <= 0:
             raise PricingError(
-                f"visits[{index}].expenses[{position}].amount",
-                "must be a positive whole number of yen",
+                f"{path}[{position}].amount", "must be a positive whole number of yen"
             )
         out.append(
             Line(
                 visit=number,
-                kind="expense",
+                kind=kind,
                 start=None,
                 end=None,
                 hours=_ZERO_HOURS,
@@ -226,6 +250,71 @@ def _price_visit(
                 description=expense.description,
             )
         )
+
+
+def _price_travel(
+    policy: PricingPolicy,
+    rates: Mapping[str, int],
+    index: int,
+    visit: VisitInput,
+    out: list[Line],
+) -> None:
+    """Travel lines (docs/pricing.md "Travel"): the expected costs at cost, like expenses, whatever
+    the outcome; then the zone's flat fee, or else the travel time at the policy's rate, for a visit
+    the engineers travel to (planned, completed, no access): never for a cancelled one, whose
+    actual costs (a ticket that cannot be refunded) come in as expenses."""
+    number = index + 1
+    _at_cost(number, "travel", visit.travel, f"visits[{index}].travel.expenses", out)
+    if visit.outcome not in _TRAVELLED:
+        return
+    fee = visit.travel_fee
+    if fee is not None:
+        if type(fee) is not int or fee <= 0:
+            raise PricingError(
+                f"visits[{index}].travel.flat_fee", "must be a positive whole number of yen"
+            )
+        out.append(
+            Line(
+                visit=number,
+                kind="travel_fee",
+                start=None,
+                end=None,
+                hours=_ZERO_HOURS,
+                after_hours=False,
+                overtime=False,
+                rate=fee,
+                multiplier=_ONE,
+                amount=fee,
+            )
+        )
+        return
+    hours = visit.travel_hours
+    rate = policy.travel_time_rate
+    if hours is None or rate is None:
+        return
+    if not isinstance(hours, Decimal | int) or isinstance(hours, bool) or hours < 0:
+        raise PricingError(f"visits[{index}].travel.hours", "must be a number of hours, 0 or more")
+    if not hours:
+        return
+    _, engineers = _rate_and_engineers(policy, rates, index, visit)
+    numerator, denominator = Decimal(hours).as_integer_ratio()
+    numerator *= rate * engineers
+    amount = (2 * numerator + denominator) // (2 * denominator)
+    out.append(
+        Line(
+            visit=number,
+            kind="travel_time",
+            start=None,
+            end=None,
+            hours=Decimal(hours).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP),
+            after_hours=False,
+            overtime=False,
+            rate=rate,
+            multiplier=_ONE,
+            amount=amount,
+            engineers=engineers,
+        )
+    )
 
 
 def _rate_and_engineers(

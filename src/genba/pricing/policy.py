@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from genba.core.bounds import MAX_YEN
 from genba.pricing.calendar import BusinessCalendar
 
 PRESET_KEYS = ("ecorpone", "tokyo-its")
@@ -51,6 +52,8 @@ class PricingPolicy:
     billing_increment_minutes: int
     default_skill_level: str
     default_engineers: int
+    # Optional settings (OPTIONAL_SETTINGS): absent from a document means None.
+    travel_time_rate: int | None = None  # yen per hour of travel per engineer; None: not charged
     # Built once per policy (shared by every policy with the same calendar settings, so its per-day
     # cache stays warm across documents); excluded from equality and hashing.
     _calendar: BusinessCalendar = field(init=False, repr=False, compare=False, hash=False)
@@ -76,6 +79,11 @@ class PricingPolicy:
                 continue
             try:
                 values[name] = coerce(data[name])
+            except ValueError as exc:
+                problems.append(f"{name}: {exc}")
+        for name, coerce in OPTIONAL_SETTINGS.items():
+            try:
+                values[name] = coerce(data.get(name))
             except ValueError as exc:
                 problems.append(f"{name}: {exc}")
         problems.extend(_whole_policy_problems(values))
@@ -105,7 +113,7 @@ def with_overrides(policy: PricingPolicy, overrides: Mapping[str, Any]) -> Prici
     problems: list[str] = []
     values: dict[str, Any] = {}
     for name, value in overrides.items():
-        coerce = SETTINGS.get(name)
+        coerce = SETTINGS.get(name) or OPTIONAL_SETTINGS.get(name)
         if coerce is None:
             hint = "not a pricing setting" if name in _OTHER_POLICY_SETTINGS else "unknown setting"
             problems.append(f"{name}: {hint}")
@@ -264,6 +272,25 @@ SETTINGS: dict[str, Callable[[Any], Any]] = {
     "billing_increment_minutes": _int_between(1, 240),
     "default_skill_level": _skill_level,
     "default_engineers": _int_between(1, MAX_ENGINEERS),
+}
+
+
+def _yen_per_hour_or_none(value: Any) -> int | None:
+    """None (not charged) or a whole number of yen from 1 to MAX_YEN (like an hourly rate)."""
+    if value is None:
+        return None
+    try:
+        number = as_whole(value)
+    except ValueError:
+        number = None
+    if number is None or not 1 <= number <= MAX_YEN:
+        raise ValueError(f"must be empty or a whole number of yen from 1 to {MAX_YEN}")
+    return number
+
+
+# Settings a document may leave out (None when absent): the travel charges of issue 13.
+OPTIONAL_SETTINGS: dict[str, Callable[[Any], Any]] = {
+    "travel_time_rate": _yen_per_hour_or_none,
 }
 
 # Settings of a Policy the price never reads: overriding one in `genba quote` is a mistake worth
