@@ -58,3 +58,27 @@ def test_the_key_is_not_a_setting(admin, ecorpone):
     assert [p.field for p in refused.value.problems] == ["key"]
     assert Policy.objects.get(pk=ecorpone.pk).key == "ecorpone"
     assert Policy.objects.get(pk=ecorpone.pk).grace_minutes == 30
+
+
+def test_the_travel_time_rate_is_set_cleared_and_audited(admin, ecorpone):
+    policy_update(policy=ecorpone, by=admin, changes={"travel_time_rate": 4000})
+    ecorpone.refresh_from_db()
+    assert ecorpone.travel_time_rate == 4000
+    policy_update(policy=ecorpone, by=admin, changes={"travel_time_rate": None})
+    ecorpone.refresh_from_db()
+    assert ecorpone.travel_time_rate is None
+    changes = [
+        e.data["changes"]["travel_time_rate"]
+        for e in AuditEvent.objects.filter(action="policy.updated").order_by("id")
+    ]
+    assert changes == [[None, 4000], [4000, None]]
+
+
+@pytest.mark.parametrize("rate", [0, -1, 10_000_001, "lots", 1.5])
+def test_a_bad_travel_time_rate_is_refused_naming_the_field(admin, ecorpone, rate):
+    with pytest.raises(ValidationFailed) as refused:
+        policy_update(policy=ecorpone, by=admin, changes={"travel_time_rate": rate})
+    assert [p.field for p in refused.value.problems] == ["travel_time_rate"]
+    ecorpone.refresh_from_db()
+    assert ecorpone.travel_time_rate is None
+    assert not AuditEvent.objects.filter(action="policy.updated").exists()

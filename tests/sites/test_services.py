@@ -63,7 +63,40 @@ def test_an_admin_renames_a_zone_and_the_change_is_audited(admin, zone_a):
     zone_a.refresh_from_db()
     assert (zone_a.name, zone_a.travel_required) == ("Kanto", True)
     event = AuditEvent.objects.get(action="coverage.zone_updated")
-    assert event.data["before"] == {"name": "Tokyo metro", "travel_required": False}
+    assert event.data["before"] == {
+        "name": "Tokyo metro",
+        "travel_required": False,
+        "travel_flat_fee": None,
+    }
+
+
+def test_an_admin_sets_the_zone_flat_travel_fee_and_it_is_audited(admin, zone_a):
+    zone_update(
+        zone=zone_a, by=admin, name="Tokyo metro", travel_required=False, travel_flat_fee=20000
+    )
+    zone_a.refresh_from_db()
+    assert zone_a.travel_flat_fee == 20000
+    event = AuditEvent.objects.get(action="coverage.zone_updated")
+    assert (event.data["before"]["travel_flat_fee"], event.data["after"]["travel_flat_fee"]) == (
+        None,
+        20000,
+    )
+    # Left out, the fee stays; None clears it.
+    zone_update(zone=zone_a, by=admin, name="Tokyo", travel_required=False)
+    zone_a.refresh_from_db()
+    assert zone_a.travel_flat_fee == 20000
+    zone_update(zone=zone_a, by=admin, name="Tokyo", travel_required=False, travel_flat_fee=None)
+    zone_a.refresh_from_db()
+    assert zone_a.travel_flat_fee is None
+
+
+@pytest.mark.parametrize("fee", [0, -5, 10_000_001, True, "20000"])
+def test_a_bad_flat_travel_fee_is_refused(admin, zone_a, fee):
+    with pytest.raises(ValidationFailed) as refused:
+        zone_update(zone=zone_a, by=admin, name="Tokyo", travel_required=False, travel_flat_fee=fee)
+    assert [p.field for p in refused.value.problems] == ["travel_flat_fee"]
+    zone_a.refresh_from_db()
+    assert zone_a.travel_flat_fee is None
 
 
 def test_a_zone_without_a_name_is_refused(admin, zone_a):

@@ -3,6 +3,8 @@ and the photo ID a customer sees on a proposal. The same services the pages will
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext as _
 from ninja import File, Router
@@ -14,7 +16,7 @@ from genba.accounts.models import Role
 from genba.api.documents import request_detail_document
 from genba.api.problems import refusals
 from genba.api.schemas import AvailabilityOut, EngineerOut2, ReasonIn, RequestDetailOut
-from genba.core.bounds import MultiLineText, PublicIdText
+from genba.core.bounds import MultiLineText, PublicIdText, SingleLineText, Yen
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import require_role
 from genba.dispatch import availability, services
@@ -26,9 +28,26 @@ from genba.orders import services as order_services
 router = Router(tags=["dispatch (coordinators)"])
 
 
+class TravelCostIn(BaseModel):
+    description: SingleLineText(200, min_length=1)
+    amount: Yen
+
+
+class TravelIn(BaseModel):
+    """One visit's expected travel (docs/pricing.md "Travel"): its costs at cost and, when the
+    policy charges travel time, the hours each engineer travels."""
+
+    visit: PublicIdText() | None = Field(
+        None, description="The visit's id; may be left out when the request has one visit."
+    )
+    hours: Decimal | None = Field(None, ge=0, le=24, decimal_places=2)
+    expenses: list[TravelCostIn] = Field(default_factory=list, max_length=20)
+
+
 class ProposeIn(BaseModel):
     engineer_ids: list[PublicIdText()] = Field(min_length=1, max_length=10)
     message: MultiLineText(5000) = ""
+    travel: list[TravelIn] = Field(default_factory=list, max_length=366)
 
 
 class MessageIn(BaseModel):
@@ -138,7 +157,11 @@ def propose(request, request_id: str, data: ProposeIn):
             problems=[FieldProblem("engineer_ids", _("Unknown engineer id."), "unknown")],
         )
     services.proposal_create(
-        request=target, by=request.auth, engineers=[p.user for p in profiles], message=data.message
+        request=target,
+        by=request.auth,
+        engineers=[p.user for p in profiles],
+        message=data.message,
+        travel=[t.model_dump() for t in data.travel],
     )
     return Status(
         201,

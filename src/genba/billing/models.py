@@ -193,6 +193,10 @@ class Invoice(models.Model):
     tax_treatment = models.CharField(max_length=20)
     exempt_reason = models.TextField(blank=True)
     taxes = models.JSONField(default=list)  # [{"rate": "0.10", "base": 42000, "amount": 4200}]
+    # The approved estimate the invoice is read against (issue 13, docs/pricing.md "Travel"), as it
+    # stood at issue: {"proposal", "subtotal", "total", "travel", "travel_actual"} in yen; {} when
+    # no estimate was approved (a request cancelled before approval) or for a credit note.
+    estimate = models.JSONField(default=dict, blank=True)
     issuer = models.JSONField()  # IssuerProfile.snapshot() at issue
     recipient_name = models.CharField(max_length=200)
     recipient_address = models.TextField(blank=True)
@@ -231,7 +235,9 @@ class InvoiceLine(models.Model):
     position = models.PositiveSmallIntegerField()
     visit_label = models.CharField(max_length=100)
     visit_date = models.DateField(null=True, blank=True)
-    kind = models.CharField(max_length=20)  # reservation, overtime, expense
+    kind = models.CharField(
+        max_length=20
+    )  # reservation, overtime, expense, travel_time, travel_fee
     description = models.CharField(max_length=300)
     start = models.DateTimeField(null=True, blank=True)
     end = models.DateTimeField(null=True, blank=True)

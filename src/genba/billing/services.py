@@ -151,6 +151,7 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
         payment_terms=_terms_code(contract),
         transfer_fee_payer=contract.transfer_fee_payer,
         reference=request.reference,
+        estimate=estimate_against(request, quote),
     )
     tax_rate = TAX_RATE if quote.tax_treatment == "standard" else Decimal("0")
     InvoiceLine.objects.bulk_create(
@@ -192,6 +193,31 @@ def invoice_issue(*, request: ServiceRequest, by, issuer: dict | None = None) ->
             data={"invoice": invoice.number},
         )
     return invoice
+
+
+def estimate_against(request: ServiceRequest, quote) -> dict:
+    """The approved proposal's estimate in the invoice's terms: what the customer approved (total,
+    subtotal, travel) and what the invoice charges for travel (its expenses, travel time and flat
+    fees). {} when no proposal was approved."""
+    from genba.dispatch.models import ProposalStatus
+    from genba.pricing.engine import TRAVEL_KINDS
+
+    proposal = (
+        request.proposals.filter(status=ProposalStatus.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+    estimate = proposal.estimate if proposal is not None else {}
+    if not estimate or estimate.get("total") is None:
+        return {}
+    lines = estimate.get("lines", [])
+    return {
+        "proposal": proposal.public_id,
+        "subtotal": estimate.get("subtotal"),
+        "total": estimate["total"],
+        "travel": sum(ln.get("amount", 0) for ln in lines if ln.get("kind") in TRAVEL_KINDS),
+        "travel_actual": quote.expenses_amount + quote.travel_amount,
+    }
 
 
 @transaction.atomic

@@ -22,6 +22,23 @@ def _jsonable(value):
     return value if isinstance(value, (bool, int, type(None))) else str(value)
 
 
+def _clean_travel_settings(changes: dict) -> dict:
+    """The optional pricing settings (travel_time_rate: empty or whole yen per hour, 1 to
+    MAX_YEN) by the pricing's own validator, so the console, the admin and `genba quote` agree."""
+    from genba.pricing.policy import OPTIONAL_SETTINGS
+
+    changes, problems = dict(changes), []
+    for name, coerce in OPTIONAL_SETTINGS.items():
+        if name in changes:
+            try:
+                changes[name] = coerce(changes[name])
+            except ValueError as error:
+                problems.append(FieldProblem(name, str(error), "invalid"))
+    if problems:
+        raise ValidationFailed(_("The policy was not saved."), problems=problems)
+    return changes
+
+
 @transaction.atomic
 def policy_update(*, policy: Policy, by, changes: dict) -> Policy:
     """Set the given fields; only the ones that differ are saved and audited (old → new).
@@ -40,6 +57,7 @@ def policy_update(*, policy: Policy, by, changes: dict) -> Policy:
                 FieldProblem(name, _("Not a policy setting."), "unknown") for name in refused
             ],
         )
+    changes = _clean_travel_settings(changes)
     diff = {}
     for name, value in changes.items():
         before = getattr(policy, name)

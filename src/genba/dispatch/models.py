@@ -68,6 +68,58 @@ class Proposal(models.Model):
         return self.request.organization
 
 
+class ProposalTravel(models.Model):
+    """The travel a proposal expects for one visit (issue 13, docs/pricing.md "Travel"): the hours
+    each engineer travels (priced at the policy's travel_time_rate) and the site zone's flat fee
+    as it stood when proposed; the expected costs are its items. What the customer approves is
+    what the invoice charges for travel time; the costs are billed as the actual expenses."""
+
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="travel")
+    visit = models.ForeignKey("orders.Visit", on_delete=models.CASCADE, related_name="+")
+    hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    flat_fee = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("expected travel")
+        ordering = ["proposal", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "visit"], name="one_travel_per_visit"),
+            models.CheckConstraint(
+                condition=models.Q(hours__isnull=True) | models.Q(hours__gte=0, hours__lte=24),
+                name="travel_hours_0_to_24",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(flat_fee__isnull=True)
+                | models.Q(flat_fee__gte=1, flat_fee__lte=10_000_000),
+                name="travel_flat_fee_yen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"travel of {self.proposal_id} for visit {self.visit_id}"
+
+
+class ProposalTravelItem(models.Model):
+    """One expected travel cost (a ticket, a hotel night), estimated at cost."""
+
+    travel = models.ForeignKey(ProposalTravel, on_delete=models.CASCADE, related_name="items")
+    description = models.CharField(max_length=200)
+    amount = models.PositiveIntegerField(help_text="yen, tax excluded")
+
+    class Meta:
+        verbose_name = _("expected travel cost")
+        ordering = ["travel", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=1, amount__lte=10_000_000),
+                name="travel_item_amount_yen",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.description} ¥{self.amount:,}"
+
+
 def _photo_id_path(instance: EngineerProfile, filename: str) -> str:
     # No user input on disk: the engineer's public id names the file.
     return f"photo-ids/{instance.public_id}"

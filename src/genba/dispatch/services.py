@@ -21,6 +21,7 @@ from genba.dispatch.bookings import (
 )
 from genba.dispatch.models import Booking, BookingStatus, Proposal, ProposalStatus
 from genba.dispatch.places import site_point
+from genba.dispatch.travel_estimate import clean_travel, store_travel, zone_flat_fee
 from genba.orders import actions
 from genba.orders import services as order_services
 from genba.orders.models import RequestStatus, ServiceRequest, VisitStatus
@@ -29,8 +30,14 @@ from genba.orders.pricing_bridge import estimate_document
 
 @transaction.atomic
 def proposal_create(
-    *, request: ServiceRequest, by, engineers: list[User], message: str = ""
+    *,
+    request: ServiceRequest,
+    by,
+    engineers: list[User],
+    message: str = "",
+    travel: list | None = None,
 ) -> Proposal:
+    """`travel`: the expected travel per visit (dispatch.travel_estimate.clean_travel's input)."""
     request = lock(ServiceRequest, request.pk)
     require_role(by, *actions.STAFF)
     require_status(request, actions.PROPOSABLE, action=_("propose engineers"))
@@ -53,11 +60,15 @@ def proposal_create(
         )
     if problems:
         raise ValidationFailed(_("The proposal is not valid."), problems=problems)
+    flat_fee = zone_flat_fee(request)
+    planned_travel = clean_travel(request, travel, flat_fee=flat_fee)
     refuse_unfit(request, unique)
-    # The estimate travels with the offer, priced by the same code as the invoice (planned visits).
-    proposal = Proposal.objects.create(
-        request=request, created_by=by, message=message.strip(), estimate=estimate_document(request)
-    )
+    proposal = Proposal.objects.create(request=request, created_by=by, message=message.strip())
+    store_travel(proposal, planned_travel, flat_fee=flat_fee)
+    # The estimate travels with the offer, priced by the same code as the invoice (planned visits,
+    # with the travel just stored).
+    proposal.estimate = estimate_document(request)
+    proposal.save(update_fields=["estimate"])
     proposal.engineers.set(list(unique))
     _hold(proposal, request, list(unique))
     move(

@@ -167,6 +167,42 @@ def _findings(request, language: str) -> str:
     return MISSING[language] + "\n" + "\n".join(f"- {f.message(language)}" for f in open_items)
 
 
+# The travel lines of an estimate in the proposal's e-mail (issue 13 item 2).
+_TRAVEL_WORDS = {
+    "en": {
+        "travel": "Travel (expected): {description}",
+        "travel_time": "Travel time {hours} h at ¥{rate:,}/h",
+        "travel_fee": "Travel: zone flat fee",
+        "note": "Travel is estimated: the invoice charges the actual travel costs.",
+    },
+    "ja": {
+        "travel": "交通費・宿泊費（見込み）：{description}",
+        "travel_time": "移動時間 {hours} 時間（¥{rate:,}/時間）",
+        "travel_fee": "出張費（地域定額）",
+        "note": "交通費は見込みです。請求書には実費を記載します。",
+    },
+}
+
+
+def estimate_text(estimate: dict, language: str) -> str:
+    """The estimate's total, then its travel lines (one per line) when it has any."""
+    if estimate.get("total") is None:
+        return "—"
+    words = _TRAVEL_WORDS["ja" if language == "ja" else "en"]
+    text = f"¥{estimate['total']:,}"
+    travel = [ln for ln in estimate.get("lines", []) if ln.get("kind") in words]
+    if not travel:
+        return text
+    rows = [text]
+    for line in travel:
+        label = words[line["kind"]].format(
+            description=line.get("description", ""), hours=line.get("hours"), rate=line["rate"]
+        )
+        rows.append(f"- {label}  ¥{line['amount']:,}")
+    rows.append(words["note"])
+    return "\n".join(rows)
+
+
 def send(
     kind: str,
     *,
@@ -324,9 +360,13 @@ def _request_step(event, key: str, request) -> int:
             for e in proposal.engineers.all()
         )
         estimate = proposal.estimate or {}
-        total = f"¥{estimate['total']:,}" if estimate.get("total") is not None else "—"
         return send(
-            "proposed", key=key, request=request, to=customers, engineers=engineers, estimate=total
+            "proposed",
+            key=key,
+            request=request,
+            to=customers,
+            engineers=engineers,
+            estimate=lambda r: estimate_text(estimate, _language(r)),
         )
     if action == "approved":
         visits = list(

@@ -83,7 +83,14 @@ def load_visits(request: ServiceRequest) -> tuple[list[Visit], dict[int, list]]:
 
 
 def visit_inputs(request: ServiceRequest, *, estimate: bool) -> list[VisitInput]:
+    """Each visit as the engine prices it. Travel comes from the open or approved proposal
+    (dispatch.travel_estimate): an estimate prices the expected costs, travel time and flat fee;
+    an invoice the approved travel time and flat fee, the actual costs being the approved
+    expenses (docs/pricing.md "Travel")."""
+    from genba.dispatch.travel_estimate import current_travel
+
     visits, expenses = load_visits(request)
+    travel = current_travel(request)
     inputs = []
     for number, visit in enumerate(visits, start=1):
         if estimate:
@@ -102,9 +109,20 @@ def visit_inputs(request: ServiceRequest, *, estimate: bool) -> list[VisitInput]
                 completed_at=completed_at,
                 expenses=tuple(Expense(e.description, e.amount) for e in expenses[visit.pk]),
                 label=f"{number}",
+                **_travel_of(travel.get(visit.pk), estimate=estimate),
             )
         )
     return inputs
+
+
+def _travel_of(stored, *, estimate: bool) -> dict:
+    if stored is None:
+        return {}
+    return {
+        "travel": stored.items if estimate else (),
+        "travel_hours": stored.hours,
+        "travel_fee": stored.flat_fee,
+    }
 
 
 def quote_for(request: ServiceRequest, *, estimate: bool) -> Quote:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from genba.accounts.models import Role
 from genba.core import audit
+from genba.core.bounds import MAX_YEN
 from genba.core.errors import FieldProblem, ValidationFailed
 from genba.core.transitions import lock, require_role
 from genba.sites.models import Contact, CoverageArea, CoverageZone, Site
@@ -48,8 +49,15 @@ def contact_create(*, by, data: ContactIn) -> Contact:
     return contact
 
 
+UNCHANGED = object()
+
+
 @transaction.atomic
-def zone_update(*, zone: CoverageZone, by, name: str, travel_required: bool) -> CoverageZone:
+def zone_update(
+    *, zone: CoverageZone, by, name: str, travel_required: bool, travel_flat_fee=UNCHANGED
+) -> CoverageZone:
+    """`travel_flat_fee`: yen per visit to the zone (issue 13: charged instead of travel time),
+    None for none; left out, it stays as it is."""
     require_role(by, Role.ADMIN)
     zone = lock(CoverageZone, zone.pk)
     name = (name or "").strip()
@@ -58,9 +66,28 @@ def zone_update(*, zone: CoverageZone, by, name: str, travel_required: bool) -> 
             _("A zone needs a name."),
             problems=[FieldProblem("name", _("This field is required."), "required")],
         )
-    before = {"name": zone.name, "travel_required": zone.travel_required}
-    zone.name, zone.travel_required = name, travel_required
-    zone.save(update_fields=["name", "travel_required"])
+    fee = zone.travel_flat_fee if travel_flat_fee is UNCHANGED else travel_flat_fee
+    if fee is not None and (
+        isinstance(fee, bool) or not isinstance(fee, int) or not 1 <= fee <= MAX_YEN
+    ):
+        raise ValidationFailed(
+            _("The zone was not saved."),
+            problems=[
+                FieldProblem(
+                    "travel_flat_fee",
+                    _("Empty, or a whole number of yen from 1 to %(max)s.")
+                    % {"max": f"{MAX_YEN:,}"},
+                    "invalid",
+                )
+            ],
+        )
+    before = {
+        "name": zone.name,
+        "travel_required": zone.travel_required,
+        "travel_flat_fee": zone.travel_flat_fee,
+    }
+    zone.name, zone.travel_required, zone.travel_flat_fee = name, travel_required, fee
+    zone.save(update_fields=["name", "travel_required", "travel_flat_fee"])
     audit.record(
         actor=by,
         obj=zone,
@@ -69,7 +96,11 @@ def zone_update(*, zone: CoverageZone, by, name: str, travel_required: bool) -> 
             "policy": zone.policy_id,
             "code": zone.code,
             "before": before,
-            "after": {"name": zone.name, "travel_required": travel_required},
+            "after": {
+                "name": zone.name,
+                "travel_required": travel_required,
+                "travel_flat_fee": fee,
+            },
         },
     )
     return zone

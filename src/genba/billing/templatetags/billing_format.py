@@ -117,5 +117,7 @@ def line_label(line, labels) -> str:
     """What the line is, in the reader's language: the kind of time, then the request's title."""
     if line.kind == "expense":
         return f"{labels['expense']}: {line.description}"
+    if line.kind in ("travel_time", "travel_fee"):
+        return labels[line.kind]
     kind = labels["overtime_work"] if line.kind == "overtime" else labels["onsite_work"]
     return f"{kind} — {line.description}" if line.description else kind

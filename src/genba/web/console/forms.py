@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import Policy
 from genba.core.bounds import (
+    MAX_YEN,
     OutOfBounds,
     check_planned,
     multi_line_validator,
@@ -115,6 +116,53 @@ class ProposalForm(forms.Form):
         self.fields["engineers"].choices = [
             (c.profile.public_id, str(c.profile)) for c in candidates
         ]
+
+    # Issue 13: the expected travel, on the request's first visit (the API takes it per visit).
+    travel_costs = forms.CharField(
+        label=_("Expected travel costs"),
+        help_text=_(
+            'One per line, the amount in yen last: "Shinkansen Tokyo–Shin-Osaka return 29,440".'
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=4000,
+        validators=[multi_line_validator(4000)],
+        required=False,
+    )
+    travel_hours = forms.DecimalField(
+        label=_("Travel hours per engineer"),
+        help_text=_("Charged at the policy's travel time rate, unless the zone has a flat fee."),
+        min_value=0,
+        max_value=24,
+        decimal_places=2,
+        required=False,
+    )
+
+    def clean_travel_costs(self) -> list[dict]:
+        costs, bad = [], []
+        for number, line in enumerate(self.cleaned_data["travel_costs"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            description, _space, amount = line.rpartition(" ")
+            amount = amount.replace(",", "").removeprefix("¥").removeprefix("￥")
+            if not description.strip() or not amount.isdigit():
+                bad.append(str(number))
+                continue
+            costs.append({"description": description.strip(), "amount": int(amount)})
+        if bad:
+            raise forms.ValidationError(
+                _("Line %(lines)s: write what it is, then the amount in yen.")
+                % {"lines": ", ".join(bad)}
+            )
+        return costs
+
+    def travel(self) -> list[dict]:
+        """The service's travel input: the costs and hours given, on the first visit."""
+        costs = self.cleaned_data.get("travel_costs") or []
+        hours = self.cleaned_data.get("travel_hours")
+        if not costs and not hours:
+            return []
+        return [{"hours": hours, "expenses": costs}]
 
 
 class ReassignForm(forms.Form):
@@ -240,6 +288,7 @@ class PolicyForm(forms.ModelForm):
             "datacenter_reference_required",
             "remote_engineer_required",
             "maps_url_expected",
+            "travel_time_rate",
         ]
         widgets = {
             "business_start": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
@@ -264,6 +313,7 @@ class PolicyForm(forms.ModelForm):
             "datacenter_reference_required": _("Data center reference required"),
             "remote_engineer_required": _("Remote engineer required"),
             "maps_url_expected": _("Map link expected"),
+            "travel_time_rate": _("Travel time rate (yen per hour, empty: not charged)"),
         }
 
     def clean(self):
@@ -280,6 +330,9 @@ class PolicyForm(forms.ModelForm):
             self.add_error("default_reserved_hours", _("Between 0.5 and 24 hours."))
         if data.get("grace_minutes") is not None and data["grace_minutes"] > 240:
             self.add_error("grace_minutes", _("At most 240 minutes."))
+        rate = data.get("travel_time_rate")
+        if rate is not None and not 1 <= rate <= MAX_YEN:
+            self.add_error("travel_time_rate", _("Empty, or from 1 to 10,000,000 yen."))
         start, end = data.get("business_start"), data.get("business_end")
         if start and end and start >= end:
             self.add_error("business_end", _("Business hours must end after they start."))
@@ -291,6 +344,12 @@ class ZoneForm(forms.Form):
         label=_("Zone name"), max_length=100, validators=[single_line_validator(100)]
     )
     travel_required = forms.BooleanField(label=_("Travel and accommodation needed"), required=False)
+    travel_flat_fee = forms.IntegerField(
+        label=_("Flat travel fee per visit (yen, empty: none)"),
+        required=False,
+        min_value=1,
+        max_value=MAX_YEN,
+    )
 
 
 class AreaForm(forms.Form):

@@ -3,6 +3,8 @@ and proposals, release, decline or cancel, and the timeline."""
 
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from genba.core import clock
 from genba.core.clock import JST
-from genba.core.errors import GenbaError
+from genba.core.errors import FieldProblem, GenbaError, ValidationFailed
 from genba.dispatch import availability, reassign
 from genba.dispatch import services as dispatch_services
 from genba.dispatch.models import EngineerProfile, Proposal
@@ -192,6 +194,7 @@ def _page(request, sr, *, forms=None, status=200):
         "cancel_form": forms.get("cancel") or OptionalReasonForm(prefix="cancel"),
         "withdraw_form": forms.get("withdraw") or OptionalReasonForm(prefix="withdraw"),
         "proposal_form": forms.get("propose") or ProposalForm(candidates=available + unavailable),
+        "travel_hint": _travel_hint(sr) if "propose" in allowed else "",
         **expense_context(sr, request.user, forms.get("expense")),
     }
     return render(request, "console/request.html", context, status=status)
@@ -307,9 +310,26 @@ def propose(request, public_id):
                 public_id__in=data["engineers"]
             )
         ]
-        dispatch_services.proposal_create(
-            request=sr, by=request.user, engineers=engineers, message=data["message"]
-        )
+        travel = form.travel()
+        if travel:
+            first = (
+                sr.visits.exclude(status="cancelled")
+                .exclude(scheduled_start=None)
+                .order_by("position", "id")
+                .first()
+            )
+            travel[0]["visit"] = first.public_id if first else None
+        try:
+            dispatch_services.proposal_create(
+                request=sr,
+                by=request.user,
+                engineers=engineers,
+                message=data["message"],
+                travel=travel,
+            )
+        except ValidationFailed as error:
+            error.problems = [_travel_field(p) for p in error.problems]
+            raise
 
     return _act(
         request,
@@ -319,6 +339,38 @@ def propose(request, public_id):
         create,
         _("The proposal was sent to the customer."),
     )
+
+
+def _travel_hint(sr) -> str:
+    """How this request's travel is charged (docs/pricing.md "Travel"), next to the boxes."""
+    from genba.dispatch.travel_estimate import zone_flat_fee
+
+    fee = zone_flat_fee(sr)
+    if fee is not None:
+        return _(
+            "The site's zone has a flat travel fee of ¥%(fee)s per visit: it is added by itself "
+            "and replaces travel time. Costs are estimated at cost."
+        ) % {"fee": f"{fee:,}"}
+    rate = sr.policy.travel_time_rate
+    if rate is not None:
+        return _(
+            "Travel time is charged at ¥%(rate)s per hour per engineer. Costs are estimated at cost."
+        ) % {"rate": f"{rate:,}"}
+    return _(
+        "This policy charges no travel time: leave the hours empty. Costs are estimated at cost."
+    )
+
+
+def _travel_field(problem):
+    """The service names travel[0].expenses[2].amount; the form has one box per kind."""
+    found = re.match(r"travel\[0\]\.expenses\[(\d+)\]", problem.field)
+    if found:
+        line = int(found.group(1)) + 1
+        message = _("Line %(n)s: %(message)s") % {"n": line, "message": problem.message}
+        return FieldProblem("travel_costs", message, problem.code)
+    if problem.field == "travel[0].hours":
+        return FieldProblem("travel_hours", problem.message, problem.code)
+    return problem
 
 
 @require_POST

@@ -40,7 +40,11 @@ def _policy_page(request, policy, *, form=None, area_form=None, status=200):
                 (
                     z,
                     ZoneForm(
-                        initial={"name": z.name, "travel_required": z.travel_required},
+                        initial={
+                            "name": z.name,
+                            "travel_required": z.travel_required,
+                            "travel_flat_fee": z.travel_flat_fee,
+                        },
                         prefix=f"zone{z.pk}",
                     ),
                 )
@@ -79,7 +83,10 @@ def zone_edit(request, key, zone_id):
     zone = get_object_or_404(CoverageZone, pk=zone_id, policy__key=key)
     form = ZoneForm(request.POST, prefix=f"zone{zone.pk}")
     if not form.is_valid():
-        messages.error(request, _("A zone needs a name."))
+        if "name" in form.errors:
+            messages.error(request, _("A zone needs a name."))
+        else:
+            messages.error(request, _("The flat travel fee is empty or from 1 to 10,000,000 yen."))
         return redirect("console:policy", key=key)
     try:
         coverage.zone_update(
@@ -87,6 +94,7 @@ def zone_edit(request, key, zone_id):
             by=request.user,
             name=form.cleaned_data["name"],
             travel_required=form.cleaned_data["travel_required"],
+            travel_flat_fee=form.cleaned_data["travel_flat_fee"],
         )
     except GenbaError as error:
         messages.error(request, error.message)
