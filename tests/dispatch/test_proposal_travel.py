@@ -230,3 +230,14 @@ def test_the_customer_page_shows_the_travel_lines(alice, carol, ken, tokyo_its, 
     assert "Travel time at ¥4,000/h" in html
     assert "¥109,384" in html
     assert "Travel is estimated: the invoice charges the actual travel costs" in html
+
+
+def test_the_invoice_api_carries_the_estimate(alice, carol, ken, bill, tokyo_its, client):
+    from genba.api.invoices import invoice_document
+    from genba.billing.models import Invoice
+
+    test_the_invoice_charges_actual_travel_against_the_estimate(alice, carol, ken, bill, tokyo_its)
+    document = invoice_document(Invoice.objects.get())
+    assert document["estimate"]["total"] == 109384
+    assert document["estimate"]["travel_actual"] == 65520
+    assert [ln["kind"] for ln in document["lines"]][-1] == "travel_time"

@@ -86,6 +86,7 @@ def invoice_document(invoice) -> dict:
             }
             for line in invoice.lines.all()
         ],
+        "estimate": invoice.estimate or None,
         "pdf_url": f"/api/v1/invoices/{invoice.public_id}/pdf",
     }
 

@@ -224,6 +224,14 @@ class TaxOut(Schema):
     amount: int
 
 
+class InvoiceEstimateOut(Schema):
+    proposal: str
+    subtotal: int | None
+    total: int
+    travel: int  # yen of travel lines in the approved estimate
+    travel_actual: int  # yen of expenses, travel time and flat fees this invoice charges
+
+
 class InvoiceOut(Schema):
     id: str
     number: str
@@ -244,6 +252,8 @@ class InvoiceOut(Schema):
     recipient_name: str
     reference: str
     lines: list[InvoiceLineOut]
+    # The approved estimate the invoice is read against (docs/pricing.md "Travel"); null when none.
+    estimate: InvoiceEstimateOut | None = None
     pdf_url: str
 
 
