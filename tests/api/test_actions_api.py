@@ -143,6 +143,7 @@ VISIT_CALLS = {
         "/remove",
         {"reason": REASON},
     ),
+    "ask_change": _on_visit("changes", {"scheduled_start": LATER, "reason": REASON}),
     "cancel": _on_visit("cancel", {"reason": REASON}),
     "en_route": _step("en-route"),
     "arrive": _step("arrive"),
@@ -335,7 +336,7 @@ def test_on_the_day_the_engineer_is_offered_his_first_step(
             "reschedule",
         ],
     )
-    assert _actions(alice_api, request) == (["attach", "cancel"], [])
+    assert _actions(alice_api, request) == (["attach", "cancel"], ["ask_change"])
 
 
 def test_a_short_notice_error_takes_approve_away_and_approval_is_refused(

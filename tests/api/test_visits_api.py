@@ -114,6 +114,7 @@ def test_a_coordinator_sees_every_visit(carol_api, job):
     _, visit = job
     assert [v["id"] for v in carol_api.get("visits").json()["items"]] == [visit.public_id]
     assert carol_api.get(f"visits/{visit.public_id}").json()["actions"] == [
+        "add_engineer",
         "add_expense",
         "cancel",
         "notes",

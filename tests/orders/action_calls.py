@@ -23,6 +23,7 @@ from genba.orders.expenses import visit_expense_add
 from genba.orders.inputs import RequestIn
 from genba.orders.models import ServiceRequest, Visit
 from genba.orders.selectors import with_details
+from genba.orders.visit_changes import visit_change_request
 from genba.orders.visit_notes import visit_note_add
 from tests.orders.helpers import VISIT_START
 
@@ -96,6 +97,9 @@ VISIT_CALLS = {
     ),
     "remove_engineer": lambda v, u, w: reassign.visit_engineer_remove(
         visit=v, engineer=w.engineer, by=u, reason=REASON
+    ),
+    "ask_change": lambda v, u, w: visit_change_request(
+        visit=v, by=u, scheduled_start=getattr(w, "later", LATER), reason=REASON
     ),
     "cancel": lambda v, u, w: visit_services.visit_cancel(visit=v, by=u, reason=REASON),
     "en_route": lambda v, u, w: visit_services.visit_en_route(visit=v, by=u),

@@ -91,6 +91,7 @@ ARGUMENT_DEPENDENT = {
     "visit.reschedule",
     "visit.add_engineer",
     "visit.remove_engineer",
+    "visit.ask_change",
 }
 # The main path: order to payment.
 FORWARD = {

@@ -11,6 +11,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from genba.api import parser, problems
 from genba.api.auth import TokenAuth
+from genba.api.changes import router as changes_router
 from genba.api.dispatch import router as dispatch_router
 from genba.api.invoices import router as invoices_router
 from genba.api.messaging import router as messaging_router
@@ -59,6 +60,7 @@ api.add_router("", dispatch_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("", messaging_router)
 api.add_router("", visits_router)
+api.add_router("", changes_router)
 
 
 @api.get(

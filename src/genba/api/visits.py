@@ -94,6 +94,9 @@ def with_visit_details(qs: QuerySet[Visit]) -> QuerySet[Visit]:
         "request__items_to_bring",
         "request__paperwork",
         "request__attachments",
+        # visit_actions reads the request's other visits (add/remove an engineer: only on its
+        # one visit ahead).
+        "request__visits",
     )
 
 

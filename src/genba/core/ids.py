@@ -57,3 +57,7 @@ def new_engineer_id() -> str:
 
 def new_booking_id() -> str:
     return new_public_id("bkg")
+
+
+def new_change_id() -> str:
+    return new_public_id("chg")

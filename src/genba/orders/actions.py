@@ -102,6 +102,7 @@ VISIT_ACTIONS = (
     "reschedule",
     "add_engineer",
     "remove_engineer",
+    "ask_change",
     "cancel",
     "en_route",
     "arrive",
@@ -284,6 +285,13 @@ def visit_actions(visit, user, *, now: datetime | None = None) -> set[str]:
     if staff and status in CHANGEABLE_VISITS and request_status in CHANGEABLE_VISIT_REQUESTS:
         actions.update({"reassign", "reschedule", "cancel"})
         actions.update(_crew_actions(visit, request))
+    if (
+        _is_customer_of(user, request)
+        and status in CHANGEABLE_VISITS
+        and request_status in CHANGEABLE_VISIT_REQUESTS
+    ):
+        # orders.visit_changes.visit_change_request: the coordinator confirms or declines.
+        actions.add("ask_change")
     if field_actor and request_status in RUNNING and step_is_due(visit, request.policy, now):
         actions.update(step for step, sources in STEP_FROM.items() if status in sources)
     if (

@@ -14,6 +14,7 @@ from genba.orders.models import (
     PaperworkItem,
     ServiceRequest,
     Visit,
+    VisitChange,
     VisitExpense,
 )
 
@@ -161,10 +162,11 @@ class AttachmentAdmin(ViewOnly, admin.ModelAdmin):
 
 
 class RequestPartAdmin(ViewOnly, admin.ModelAdmin):
-    """Lines of a request (changed with it by request_update) and visit expenses (visit_expense_add)."""
+    """Lines of a request (changed with it by request_update), visit expenses (visit_expense_add)
+    and the customer's asks to move a visit (orders.visit_changes)."""
 
     view_roles = STAFF
 
 
-for model in (EquipmentLine, ItemToBring, PaperworkItem, VisitExpense):
+for model in (EquipmentLine, ItemToBring, PaperworkItem, VisitExpense, VisitChange):
     admin.site.register(model, RequestPartAdmin)

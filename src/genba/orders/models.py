@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 
 from genba.contracts.models import SkillLevel
 from genba.core import clock
-from genba.core.ids import new_attachment_id, new_expense_id, new_request_id, new_visit_id
+from genba.core.ids import (
+    new_attachment_id,
+    new_change_id,
+    new_expense_id,
+    new_request_id,
+    new_visit_id,
+)
 
 
 class RequestStatus(models.TextChoices):
@@ -307,6 +313,52 @@ class VisitExpense(models.Model):
 
     def __str__(self) -> str:
         return f"{self.description} ¥{self.amount:,}"
+
+    @property
+    def organization(self):
+        return self.visit.request.organization
+
+
+class ChangeStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class VisitChange(models.Model):
+    """The customer asks to move an approved visit (orders.visit_changes); a coordinator confirms
+    it (the reschedule runs) or declines it with a reason. A move confirmed within the policy's
+    `late_change_hours` of the original start is `late`: the original slot is charged as a
+    cancellation after approval (docs/pricing.md, "Late changes")."""
+
+    public_id = models.CharField(max_length=40, unique=True, default=new_change_id, editable=False)
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="changes")
+    status = models.CharField(
+        max_length=20, choices=ChangeStatus.choices, default=ChangeStatus.REQUESTED
+    )
+    scheduled_start = models.DateTimeField()
+    reserved_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=clock.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(blank=True)
+    # Set on confirmation: the slot the visit had, and whether it is charged (late change).
+    original_start = models.DateTimeField(null=True, blank=True)
+    original_hours = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    late = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("visit change")
+        ordering = ["visit", "requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.public_id} ({self.get_status_display()})"
 
     @property
     def organization(self):

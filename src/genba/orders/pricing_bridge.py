@@ -112,6 +112,10 @@ def visit_inputs(request: ServiceRequest, *, estimate: bool) -> list[VisitInput]
                 **_travel_of(travel.get(visit.pk), estimate=estimate),
             )
         )
+    # A late change by the customer: the original slot, charged as a cancellation after approval.
+    from genba.orders.late_changes import late_change_inputs
+
+    inputs.extend(late_change_inputs(request, visits))
     return inputs
 
 

@@ -12,5 +12,6 @@ urlpatterns = [
     path("portal/", include("genba.web.portal.urls")),
     path("console/", include("genba.web.console.urls")),
     path("console/", include("genba.web.console.urls_expenses")),
+    path("console/", include("genba.web.console.urls_changes")),
     path("field/", include("genba.web.field.urls")),
 ]

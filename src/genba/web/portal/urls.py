@@ -1,6 +1,12 @@
 from django.urls import path
 
-from genba.web.portal import views_account, views_actions, views_form, views_requests
+from genba.web.portal import (
+    views_account,
+    views_actions,
+    views_changes,
+    views_form,
+    views_requests,
+)
 
 app_name = "portal"
 R = "requests/<str:public_id>/"
@@ -31,6 +37,7 @@ urlpatterns = [
     path(
         f"{R}visits/<str:visit_id>/sign-off/", views_actions.visit_sign_off, name="visit-sign-off"
     ),
+    path(f"{R}visits/<str:visit_id>/change/", views_changes.visit_change, name="visit-change"),
     path(f"{R}attachments/", views_actions.attachment_upload, name="attachment-add"),
     path(
         f"{R}attachments/<str:attachment_id>/",

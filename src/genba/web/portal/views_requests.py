@@ -80,6 +80,7 @@ def detail_context(request, service_request, **forms) -> dict:
             "number": n,
             "engineers": [e.get_full_name() or e.email for e in v.assigned_engineers.all()],
             "signable": "sign_off" in actions.visit_actions(v, user, now=now),
+            "movable": "ask_change" in actions.visit_actions(v, user, now=now),
             "form": forms.get(f"signoff_{v.public_id}")
             or SignOffForm(
                 prefix=f"v-{v.public_id}", initial={"signer_name": user.get_full_name()}
