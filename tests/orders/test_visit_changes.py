@@ -159,3 +159,31 @@ def test_a_change_confirmed_in_time_is_not_charged(alice, carol, ken):
     clock.set_now(VISIT_START - timedelta(hours=24))  # exactly the limit: not late
     visit_change_confirm(change=_ask(alice, visit), by=carol)
     assert quote_for(reload(request), estimate=True).subtotal == estimate.subtotal
+
+
+def test_a_confirmed_change_moves_everyones_calendar_entry(
+    alice, carol, ken, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+    from icalendar import Calendar
+
+    from genba.orders import services
+    from tests.messaging.visit_changes import run_queued
+
+    request = approved(alice, carol, ken)
+    services.request_release(request=reload(request), by=carol)
+    visit = request.visits.get()
+    change = _ask(alice, visit)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        visit_change_confirm(change=change, by=carol)
+    run_queued()
+    told = {m.to[0]: m for m in mail.outbox}
+    assert {"alice@acme.example", ken.email} <= set(told)
+    for address in ("alice@acme.example", ken.email):
+        (ics,) = [a for a in told[address].attachments if a[2].startswith("text/calendar")]
+        content = ics[1] if isinstance(ics[1], bytes) else ics[1].encode()
+        (event,) = Calendar.from_ical(content).walk("VEVENT")
+        assert str(event["UID"]) == f"{visit.public_id}@genba"
+        assert int(event["SEQUENCE"]) == 1
+        assert event.decoded("DTSTART") == LATER
