@@ -12,7 +12,14 @@ from genba.core.admin import (
     ViewOnly,
 )
 from genba.core.errors import ValidationFailed
-from genba.dispatch.models import Booking, EngineerProfile, Leave, Proposal
+from genba.dispatch.models import (
+    Booking,
+    EngineerProfile,
+    Leave,
+    Proposal,
+    ProposalTravel,
+    ProposalTravelItem,
+)
 
 
 @admin.register(Proposal)
@@ -26,6 +33,38 @@ class ProposalAdmin(ViewOnly, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in Proposal._meta.concrete_fields] + ["engineers"]
+
+
+class ProposalTravelItemInline(ViewOnly, admin.TabularInline):
+    model = ProposalTravelItem
+    view_roles = ADMIN_COORDINATOR
+    fields = ("description", "amount")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ProposalTravel)
+class ProposalTravelAdmin(ViewOnly, admin.ModelAdmin):
+    """The travel expected on a proposal (issue 13): set with the proposal (console, API), read
+    here; an approved estimate must not change under the customer."""
+
+    view_roles = ADMIN_COORDINATOR
+    list_display = ("proposal", "visit", "hours", "flat_fee")
+    list_select_related = ("proposal", "visit")
+    inlines = [ProposalTravelItemInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ProposalTravel._meta.concrete_fields]
+
+
+@admin.register(ProposalTravelItem)
+class ProposalTravelItemAdmin(ViewOnly, admin.ModelAdmin):
+    view_roles = ADMIN_COORDINATOR
+    list_display = ("travel", "description", "amount")
+    list_select_related = ("travel",)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ProposalTravelItem._meta.concrete_fields]
 
 
 class EngineerProfileForm(forms.ModelForm):
