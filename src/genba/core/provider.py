@@ -39,7 +39,8 @@ def display_phone(value: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def _day_ranges(days: tuple[int, ...], names: tuple[str, ...], dash: str, sep: str) -> str:
+def day_ranges(days: tuple[int, ...], names: tuple[str, ...], dash: str, sep: str) -> str:
+    """Weekdays as people write them: (0, 1, 2, 3, 4) is "Mon–Fri", (0, 2) is "Mon, Wed"."""
     runs: list[list[int]] = []
     for day in sorted(set(days)):
         if runs and runs[-1][-1] == day - 1:
@@ -91,9 +92,11 @@ class ProviderContact:
         opens, closes = f"{self.office_opens:%H:%M}", f"{self.office_closes:%H:%M}"
         note = self.office_note.strip()
         if language == "ja":
-            text = f"{_day_ranges(self.office_days, DAYS_JA, '〜', '・')} {opens}〜{closes}（日本時間）"
+            text = (
+                f"{day_ranges(self.office_days, DAYS_JA, '〜', '・')} {opens}〜{closes}（日本時間）"
+            )
             return f"{text}、{note}" if note else text
-        text = f"{_day_ranges(self.office_days, DAYS_EN, '–', ', ')} {opens}–{closes} JST"
+        text = f"{day_ranges(self.office_days, DAYS_EN, '–', ', ')} {opens}–{closes} JST"
         return f"{text}; {note}" if note else text
 
     def is_open(self, moment: datetime) -> bool:

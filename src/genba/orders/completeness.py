@@ -61,7 +61,7 @@ from genba.core.prefectures import (
     normalize_prefecture,
     prefecture_by_name,
 )
-from genba.core.provider import ProviderContact
+from genba.core.provider import DAYS_EN, DAYS_JA, ProviderContact, day_ranges
 from genba.orders.facts import (
     ContractFacts,
     CoverageRule,
@@ -70,8 +70,6 @@ from genba.orders.facts import (
     SiteFacts,
 )
 from genba.orders.finding_texts import (
-    DAYS_EN,
-    DAYS_JA,
     LEVELS_JA,
     MAPS_URL_PREFIXES,
     MAX_ENGINEERS,
@@ -472,23 +470,11 @@ def _check_visits(
             )
 
 
-def _day_ranges(days: tuple[int, ...], names: tuple[str, ...], dash: str, sep: str) -> str:
-    runs: list[list[int]] = []
-    for day in sorted(set(days)):
-        if runs and runs[-1][-1] == day - 1:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    return sep.join(
-        names[r[0]] if len(r) == 1 else f"{names[r[0]]}{dash}{names[r[-1]]}" for r in runs
-    )
-
-
 def _business_hours(calendar: BusinessCalendar) -> tuple[str, str]:
     """The policy's business hours in words: "Mon–Fri 10:00–18:00, except national holidays ..."."""
     opens, closes = f"{calendar.business_start:%H:%M}", f"{calendar.business_end:%H:%M}"
-    en = f"{_day_ranges(calendar.business_days, DAYS_EN, '–', ', ')} {opens}–{closes}"
-    ja = f"{_day_ranges(calendar.business_days, DAYS_JA, '〜', '・')} {opens}〜{closes}"
+    en = f"{day_ranges(calendar.business_days, DAYS_EN, '–', ', ')} {opens}–{closes}"
+    ja = f"{day_ranges(calendar.business_days, DAYS_JA, '〜', '・')} {opens}〜{closes}"
     closed = [
         *([("national holidays", "祝日")] if calendar.holidays_after_hours else []),
         *([("29 Dec–3 Jan", "12月29日〜1月3日")] if calendar.year_end_closure else []),

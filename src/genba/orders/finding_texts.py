@@ -21,8 +21,6 @@ MAPS_URL_PREFIXES = (
 # do. Visits, lines and contacts are numbered from 1 for people; `field` keeps the API's 0-based index.
 
 LEVELS_JA = {"entry": "エントリー", "senior": "シニア", "specialist": "スペシャリスト"}
-DAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-DAYS_JA = ("月", "火", "水", "木", "金", "土", "日")
 _MAPS_EN = ", ".join(MAPS_URL_PREFIXES[:-1]) + " or " + MAPS_URL_PREFIXES[-1]
 _MAPS_JA = "、".join(MAPS_URL_PREFIXES[:-1]) + "または" + MAPS_URL_PREFIXES[-1]
 _REMOTE_EN = "No remote engineer is named. {} the engineer on your side who will guide the work, with a phone number and an e-mail address or messenger handle."
