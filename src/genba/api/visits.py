@@ -465,17 +465,8 @@ class RescheduleIn(Schema):
 )
 def reassign(request, request_id: str, visit_id: str, data: ReassignIn):
     visit = _staff_visit(request, request_id, visit_id)
-    profiles = list(
-        EngineerProfile.objects.select_related("user").filter(public_id__in=data.engineer_ids)
-    )
-    if len(profiles) != len(set(data.engineer_ids)):
-        raise ValidationFailed(
-            _("Unknown engineer."),
-            problems=[FieldProblem("engineer_ids", _("Unknown engineer id."), "unknown")],
-        )
-    visit_reassign(
-        visit=visit, engineers=[p.user for p in profiles], by=request.auth, reason=data.reason
-    )
+    engineers = _engineers(data.engineer_ids, "engineer_ids")
+    visit_reassign(visit=visit, engineers=engineers, by=request.auth, reason=data.reason)
     return _request_answer(request, request_id)
 
 
@@ -507,14 +498,22 @@ class EngineerRemoveIn(Schema):
     reason: ReasonText = ""
 
 
-def _engineer(engineer_id: str):
-    profile = EngineerProfile.objects.select_related("user").filter(public_id=engineer_id).first()
-    if profile is None:
+def _engineers(engineer_ids: list[str], field: str) -> list:
+    """The engineers (users) with these public ids, or 422 naming `field`."""
+    profiles = list(
+        EngineerProfile.objects.select_related("user").filter(public_id__in=engineer_ids)
+    )
+    if len(profiles) != len(set(engineer_ids)):
         raise ValidationFailed(
             _("Unknown engineer."),
-            problems=[FieldProblem("engineer_id", _("Unknown engineer id."), "unknown")],
+            problems=[FieldProblem(field, _("Unknown engineer id."), "unknown")],
         )
-    return profile.user
+    return [p.user for p in profiles]
+
+
+def _engineer(engineer_id: str):
+    (engineer,) = _engineers([engineer_id], "engineer_id")
+    return engineer
 
 
 @router.post(

@@ -249,6 +249,21 @@ def _set_crew_size(request, engineers: int) -> None:
     request.engineers = engineers
 
 
+def _crew_changed(visit: Visit, request, *, by, reason: str, size: int, change: dict) -> None:
+    """One engineer more or fewer: the crew size, the calendar SEQUENCE, and the announcement the
+    existing notifications act on (the newcomer invited, the one removed cancelled)."""
+    _set_crew_size(request, size)
+    _raise_sequence(visit)
+    announce(
+        visit,
+        by=by,
+        action="reassigned",
+        reason=(reason or "").strip(),
+        data={**change, "engineers": request.engineers},
+        organization=request.organization,
+    )
+
+
 @transaction.atomic
 def visit_engineer_add(*, visit: Visit, engineer, by, reason: str = "") -> Visit:
     """One more engineer on an approved visit: the checks a proposal runs, a confirmed booking for
@@ -272,21 +287,18 @@ def visit_engineer_add(*, visit: Visit, engineer, by, reason: str = "") -> Visit
     _refuse_overlaps([engineer], request, start, end)
     (made,) = create_confirmed([engineer], visit=visit, start=start, end=end, by=by)
     visit.assigned_engineers.add(engineer)
-    _set_crew_size(request, request.engineers + 1)
-    _raise_sequence(visit)
-    announce(
+    _crew_changed(
         visit,
+        request,
         by=by,
-        action="reassigned",
-        reason=(reason or "").strip(),
-        data={
+        reason=reason,
+        size=request.engineers + 1,
+        change={
             "change": "engineer_added",
             "from": [],
             "to": engineer.email,
             "booking": made.public_id,
-            "engineers": request.engineers,
         },
-        organization=request.organization,
     )
     return visit
 
@@ -311,20 +323,17 @@ def visit_engineer_remove(*, visit: Visit, engineer, by, reason: str = "") -> Vi
     lock_engineers([b.engineer for b in current])
     cancel_booking(booking, by=by, reason=reason)
     visit.assigned_engineers.remove(engineer)
-    _set_crew_size(request, request.engineers - 1)
-    _raise_sequence(visit)
-    announce(
+    _crew_changed(
         visit,
+        request,
         by=by,
-        action="reassigned",
-        reason=(reason or "").strip(),
-        data={
+        reason=reason,
+        size=request.engineers - 1,
+        change={
             "change": "engineer_removed",
             "from": engineer.email,
             "to": [],
             "cancelled_booking": booking.public_id,
-            "engineers": request.engineers,
         },
-        organization=request.organization,
     )
     return visit
